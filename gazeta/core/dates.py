@@ -1,0 +1,33 @@
+"""Romanian datelines. Django's ``ro`` locale abbreviates November as "noi"; Romanian
+newsrooms write "nov.", so Gazeta keeps its own table of short month names."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+ROMANIAN_SHORT_MONTHS = (
+    "ian.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "mai",
+    "iun.",
+    "iul.",
+    "aug.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+)
+
+
+def romanian_short_date(value: datetime) -> str:
+    """``01 nov. 2024`` in the site's time zone."""
+    local = timezone.localtime(value)
+    return f"{local.day:02d} {ROMANIAN_SHORT_MONTHS[local.month - 1]} {local.year}"
+
+
+def romanian_dateline(value: datetime) -> str:
+    """``01 nov. 2024, 17:21`` in the site's time zone, 24-hour clock."""
+    local = timezone.localtime(value)
+    return f"{romanian_short_date(local)}, {local:%H:%M}"

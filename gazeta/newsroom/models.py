@@ -1,0 +1,303 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gazeta.core.models import RomanianTextMixin
+
+from .sanitize import sanitize_body
+
+# First path segments that belong to the site itself, never to a section.
+RESERVED_SECTION_SLUGS = frozenset(
+    {
+        "admin",
+        "autor",
+        "autori",
+        "arhiva",
+        "cauta",
+        "feed",
+        "feeds",
+        "static",
+        "media",
+        "sitemap",
+        "sitemap.xml",
+        "robots.txt",
+        "api",
+        "tag",
+        "subiect",
+        "comentarii",
+        "corecturi",
+        "healthz",
+    }
+)
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved by the site."), params={"slug": value})
+
+
+class Section(RomanianTextMixin, models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, validators=[validate_section_slug]
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("newsroom:section-detail", kwargs={"slug": self.slug})
+
+
+class Author(RomanianTextMixin, models.Model):
+    """A named journalist or a desk (“Redacția Gazeta”) that signs articles."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    is_desk = models.BooleanField(_("is a desk"), default=False)
+    bio = models.TextField(_("biography"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("newsroom:author-detail", kwargs={"slug": self.slug})
+
+
+class Tag(RomanianTextMixin, models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(RomanianTextMixin, models.Model):
+    """A wire agency credited on articles (AFP, Agerpres, Reuters…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    url = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("wire agency")
+        verbose_name_plural = _("wire agencies")
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """The one definition of "published": released for publication and its time has come.
+
+        A scheduled article whose time has passed counts as published even before the
+        scheduler flips its status, so readers never get a 404 for it."""
+        now = now or timezone.now()
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=now,
+        )
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def by_author(self, author):
+        return self.filter(authors=author)
+
+    def for_listing(self):
+        """What an article card needs, in one query: the section joined, newest first."""
+        return self.select_related("section").order_by("-published_at", "-id")
+
+    def for_detail(self):
+        return self.select_related("section").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
+            ),
+            models.Prefetch(
+                "credits", queryset=Credit.objects.select_related("agency").order_by("position")
+            ),
+            "tags",
+        )
+
+
+class Article(RomanianTextMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    standfirst = models.TextField(_("lead"), blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    revised_at = models.DateTimeField(
+        _("updated at"),
+        null=True,
+        blank=True,
+        help_text=_("Shown to readers as “Updated” when the text changed after publication."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    is_featured = models.BooleanField(_("top story"), default=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Identifier in the system the article was imported from."),
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", verbose_name=_("authors")
+    )
+    agencies = models.ManyToManyField(
+        Agency, through="Credit", related_name="articles", verbose_name=_("wire agencies")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
+            models.Index(
+                fields=["section", "status", "published_at"], name="article_section_pub_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_released_has_time",
+                violation_error_message=_("A scheduled or published article needs a time."),
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "newsroom:article-detail",
+            kwargs={"section_slug": self.section.slug, "slug": self.slug},
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_revised(self) -> bool:
+        """Edited after publication by more than a minute (typo fixes on the spot don't count)."""
+        return bool(
+            self.revised_at
+            and self.published_at
+            and (self.revised_at - self.published_at).total_seconds() > 60
+        )
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Credit(models.Model):
+    """A wire agency credited on an article; the first is the origin, the rest relayed it
+    (“AFP, via Agerpres”)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="credits")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("wire credit")
+        verbose_name_plural = _("wire credits")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "agency"], name="credit_unique_agency")
+        ]
+
+    def __str__(self):
+        return str(self.agency)
+
+
+class ArticleRedirect(models.Model):
+    """An old public path of an article, answered with a 301 to its current URL.
+
+    Own table rather than ``django.contrib.redirects``: the target follows the article
+    through later renames and section moves instead of pointing at a frozen path."""
+
+    old_path = models.CharField(max_length=250, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return self.old_path

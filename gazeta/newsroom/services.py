@@ -1,0 +1,124 @@
+"""Writes to the newsroom that have consequences. Admin, importers and commands call these."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from gazeta.core.text import normalize_romanian, romanian_slugify
+
+from .models import Agency, Article, ArticleRedirect, Author, Byline, Credit, Section, Tag
+from .sanitize import sanitize_body
+
+DESK_PREFIXES = ("redacția", "redactia", "redacţia")
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 80) -> str:
+    """An ASCII slug for ``text`` not yet used by another row of ``model`` (``-2``, ``-3``…)."""
+    base = romanian_slugify(text, max_length=max_length) or model._meta.model_name
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def section_get_or_create(*, name: str) -> Section:
+    """The section called ``name`` (matched by slug), created when missing."""
+    name = normalize_romanian(name.strip())
+    slug = romanian_slugify(name)
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        section = Section(name=name, slug=slug)
+        section.full_clean(validate_unique=False)
+        section.save()
+    return section
+
+
+def author_get_or_create(*, name: str) -> Author:
+    """The author or desk called ``name``; names starting with “Redacția” are desks."""
+    name = normalize_romanian(name.strip())
+    slug = romanian_slugify(name)
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        author = Author.objects.create(
+            name=name, slug=slug, is_desk=name.lower().startswith(DESK_PREFIXES)
+        )
+    return author
+
+
+def agency_get_or_create(*, name: str) -> Agency:
+    name = normalize_romanian(name.strip())
+    slug = romanian_slugify(name)
+    return Agency.objects.filter(slug=slug).first() or Agency.objects.create(name=name, slug=slug)
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    name = normalize_romanian(name.strip())
+    slug = romanian_slugify(name)
+    return Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article,
+    authors: Iterable[Author] | None = None,
+    agencies: Iterable[Agency] | None = None,
+    tags: Iterable[Tag] | None = None,
+) -> Article:
+    """Save ``article`` with a unique ASCII slug and, when given, its ordered bylines, wire
+    credits and tags. A published article whose address changes keeps its old address as a
+    301; a published article whose text changes gets an "updated" time."""
+    previous = None
+    if article.pk:
+        previous = (
+            Article.objects.select_related("section")
+            .filter(pk=article.pk)
+            .only(
+                "slug", "section__slug", "status", "published_at", "revised_at",
+                "headline", "standfirst", "body",
+            )
+            .first()
+        )
+    article.normalize_text_fields()
+    article.body = sanitize_body(article.body)
+    if not article.slug:
+        article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
+    if previous is not None and previous.is_published:
+        old_path = previous.get_absolute_url()
+        if old_path != article.get_absolute_url():
+            ArticleRedirect.objects.update_or_create(
+                old_path=old_path, defaults={"article": article}
+            )
+        text_changed = (previous.headline, previous.standfirst, previous.body) != (
+            article.headline,
+            article.standfirst,
+            article.body,
+        )
+        # Leave an "updated" time the caller set itself (an import) alone.
+        if text_changed and article.revised_at == previous.revised_at:
+            article.revised_at = timezone.now()
+    article.full_clean(exclude=["slug", "authors", "agencies", "tags"], validate_unique=False)
+    article.save()
+    # A redirect never shadows the article's own current address.
+    ArticleRedirect.objects.filter(old_path=article.get_absolute_url()).delete()
+    if authors is not None:
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=article, author=a, position=i) for i, a in enumerate(authors)
+        )
+    if agencies is not None:
+        article.credits.all().delete()
+        Credit.objects.bulk_create(
+            Credit(article=article, agency=a, position=i) for i, a in enumerate(agencies)
+        )
+    if tags is not None:
+        article.tags.set(list(tags))
+    return article
+
