@@ -147,7 +147,24 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Console email unless an SMTP host is given (moderation notices, password resets).
+SMTP_HOST = os.environ.get("DJANGO_SMTP_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": int(os.environ.get("DJANGO_SMTP_PORT", "587")),
+                "username": os.environ.get("DJANGO_SMTP_USER", ""),
+                "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
+                "use_tls": True,
+            },
+        }
+        if SMTP_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
 DEFAULT_FROM_EMAIL = os.environ.get("GAZETA_FROM_EMAIL", "redactia@gazeta.invalid")
 
 LOGGING = {

@@ -10,5 +10,3 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Manifest storage needs collectstatic before any page renders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-# Emails go to django.core.mail.outbox.
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
