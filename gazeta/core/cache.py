@@ -18,7 +18,9 @@ def public_cache(response, *, max_age: int | None = None):
 
 
 def private_no_cache(response):
-    """Previews of unpublished work and per-reader pages are never stored anywhere."""
+    """Previews of unpublished work and per-reader pages are never stored anywhere. Replaces
+    whatever caching headers the page had, so no shared-cache lifetime is left behind."""
+    del response["Cache-Control"]
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     return response

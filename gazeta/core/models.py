@@ -11,6 +11,10 @@ class RomanianTextMixin(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.normalize_text_fields()
+        super().save(*args, **kwargs)
+
     def normalize_text_fields(self) -> None:
         for field in self._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField) and not isinstance(
@@ -19,7 +23,3 @@ class RomanianTextMixin(models.Model):
                 value = getattr(self, field.attname)
                 if isinstance(value, str):
                     setattr(self, field.attname, normalize_romanian(strip_control_chars(value)))
-
-    def save(self, *args, **kwargs):
-        self.normalize_text_fields()
-        super().save(*args, **kwargs)

@@ -31,6 +31,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "comentarii",
         "corecturi",
         "healthz",
+        "i18n",
     }
 )
 

@@ -36,9 +36,7 @@ def home_page_stories() -> HomePage:
     blocks = []
     per_section = settings.GAZETA_HOME_SECTION_COUNT
     for section in Section.objects.all():
-        articles = list(
-            published.filter(section=section).exclude(pk__in=shown)[:per_section]
-        )
+        articles = list(published.filter(section=section).exclude(pk__in=shown)[:per_section])
         if articles:
             blocks.append(SectionBlock(section=section, articles=articles))
     return HomePage(top_story=top_story, latest=latest, sections=blocks)

@@ -81,8 +81,14 @@ def article_save(
             Article.objects.select_related("section")
             .filter(pk=article.pk)
             .only(
-                "slug", "section__slug", "status", "published_at", "revised_at",
-                "headline", "standfirst", "body",
+                "slug",
+                "section__slug",
+                "status",
+                "published_at",
+                "revised_at",
+                "headline",
+                "standfirst",
+                "body",
             )
             .first()
         )
@@ -121,4 +127,3 @@ def article_save(
     if tags is not None:
         article.tags.set(list(tags))
     return article
-

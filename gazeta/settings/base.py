@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gazeta.comments.middleware.PersonalisedPageMiddleware",
 ]
 
 ROOT_URLCONF = "gazeta.urls"
@@ -129,6 +130,7 @@ USE_I18N = True
 TIME_ZONE = os.environ.get("GAZETA_TIME_ZONE", "Europe/Bucharest")
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+URLIZE_ASSUME_HTTPS = True
 FORMAT_MODULE_PATH = ["gazeta.core.formats"]
 
 STATIC_URL = "/static/"
@@ -147,24 +149,26 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Console email unless an SMTP host is given (moderation notices, password resets).
 SMTP_HOST = os.environ.get("DJANGO_SMTP_HOST", "")
-MAILERS = {
-    "default": (
-        {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": SMTP_HOST,
-                "port": int(os.environ.get("DJANGO_SMTP_PORT", "587")),
-                "username": os.environ.get("DJANGO_SMTP_USER", ""),
-                "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
-                "use_tls": True,
-            },
-        }
-        if SMTP_HOST
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-}
+
+
+def smtp_mailer(host: str) -> dict:
+    """Mail through an SMTP server: STARTTLS on port 587 unless told otherwise."""
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": host,
+            "port": int(os.environ.get("DJANGO_SMTP_PORT", "587")),
+            "username": os.environ.get("DJANGO_SMTP_USER", ""),
+            "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("DJANGO_SMTP_TLS", True),
+        },
+    }
+
+
+# Moderation notices and password resets: printed to the console unless an SMTP host is given.
+CONSOLE_MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": smtp_mailer(SMTP_HOST) if SMTP_HOST else CONSOLE_MAILER}
 DEFAULT_FROM_EMAIL = os.environ.get("GAZETA_FROM_EMAIL", "redactia@gazeta.invalid")
 
 LOGGING = {
@@ -186,3 +190,23 @@ GAZETA_CACHE_BROWSER_MAX_AGE = int(os.environ.get("GAZETA_CACHE_BROWSER_MAX_AGE"
 GAZETA_CACHE_SHARED_MAX_AGE = int(os.environ.get("GAZETA_CACHE_SHARED_MAX_AGE", "300"))
 GAZETA_CACHE_STALE_WHILE_REVALIDATE = 60
 GAZETA_CACHE_STALE_IF_ERROR = 86_400
+
+# Reader comments. Defaults follow WordPress's discussion settings.
+GAZETA_COMMENT_RATE_LIMITS = os.environ.get("GAZETA_COMMENT_RATE_LIMITS", "on").lower() != "off"
+GAZETA_COMMENT_FLOOD_SECONDS = 15
+GAZETA_COMMENT_HOURLY_LIMIT = 30
+GAZETA_COMMENT_MIN_FILL_SECONDS = 3
+GAZETA_COMMENT_MAX_LINKS = 2
+GAZETA_COMMENT_MAX_DEPTH = int(os.environ.get("GAZETA_COMMENT_MAX_DEPTH", "5"))
+GAZETA_COMMENT_HOLD_ALL = False
+GAZETA_COMMENT_MODERATION_WORDS: list[str] = env_list("GAZETA_COMMENT_MODERATION_WORDS", [])
+GAZETA_COMMENT_DISALLOWED_WORDS: list[str] = env_list("GAZETA_COMMENT_DISALLOWED_WORDS", [])
+# Close comments automatically some days after publication (WordPress: off, 14 days when on).
+GAZETA_COMMENTS_AUTO_CLOSE = env_bool("GAZETA_COMMENTS_AUTO_CLOSE", False)
+GAZETA_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("GAZETA_COMMENTS_CLOSE_AFTER_DAYS", "14"))
+GAZETA_COMMENT_IP_RETENTION_DAYS = int(os.environ.get("GAZETA_COMMENT_IP_RETENTION_DAYS", "60"))
+GAZETA_COMMENTER_COOKIE = "gazeta_commenter"
+GAZETA_COMMENTER_COOKIE_DAYS = 365
+# Request header (as in request.META) whose last entry is the reader's IP, set by the nearest
+# proxy you run (nginx: X-Forwarded-For → "HTTP_X_FORWARDED_FOR"). Empty: use REMOTE_ADDR.
+GAZETA_TRUSTED_PROXY_HEADER = os.environ.get("GAZETA_TRUSTED_PROXY_HEADER", "")

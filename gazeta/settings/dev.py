@@ -5,4 +5,7 @@ from .base import STORAGES
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key"  # noqa: F405
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

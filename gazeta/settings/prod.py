@@ -4,7 +4,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import CONSOLE_MAILER, SECRET_KEY, SMTP_HOST, env_bool, smtp_mailer
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -23,3 +23,11 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The load balancer / CDN answers health checks over plain HTTP on this path.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Production sends real mail (``check --deploy`` rejects the console backend). The local demo,
+# which runs these settings on loopback, prints mail instead with GAZETA_CONSOLE_EMAIL=1.
+MAILERS = {
+    "default": CONSOLE_MAILER
+    if env_bool("GAZETA_CONSOLE_EMAIL", False)
+    else smtp_mailer(SMTP_HOST or "localhost")
+}

@@ -53,6 +53,8 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        # The hooks below write Byline/Credit rows; the article itself needs no second save.
+        skip_postgeneration_save = True
 
     headline = factory.Sequence(lambda n: f"Știre de test numărul {n}")
     slug = factory.Sequence(lambda n: f"stire-de-test-{n}")
