@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("comentarii/", include("gazeta.comments.urls")),
     path("", include("gazeta.newsroom.urls")),
 ]
 

@@ -6,14 +6,26 @@ from .models import Comment
 @dataclass
 class CommentNode:
     comment: Comment
+    depth: int = 1
+    is_own_held: bool = False
     replies: list["CommentNode"] = field(default_factory=list)
 
 
-def comment_thread(*, article) -> tuple[list[CommentNode], int]:
-    """Approved comments of ``article`` as a tree, oldest first, and their count, in one
-    query. A reply whose parent is not visible is not shown either."""
-    comments = list(Comment.objects.visible().for_article(article))
-    nodes = {c.pk: CommentNode(c) for c in comments}
+def comment_thread(*, article, held_comment_id: int | None = None) -> tuple[list[CommentNode], int]:
+    """Approved comments of ``article`` as a tree, oldest first, and how many are approved,
+    in one query. ``held_comment_id`` adds that one comment (the reader's own, still held)
+    in its place. A reply whose parent is not visible is not shown either."""
+    comments = Comment.objects.for_article(article).only(
+        "pk", "parent_id", "name", "website", "body_html", "created_at", "status", "article_id"
+    )
+    if held_comment_id:
+        comments = comments.filter(status=Comment.Status.APPROVED) | comments.filter(
+            pk=held_comment_id, status=Comment.Status.PENDING
+        )
+    else:
+        comments = comments.filter(status=Comment.Status.APPROVED)
+    comments = list(comments.order_by("created_at", "id"))
+    nodes = {c.pk: CommentNode(c, is_own_held=c.status == Comment.Status.PENDING) for c in comments}
     roots: list[CommentNode] = []
     for comment in comments:
         node = nodes[comment.pk]
@@ -21,9 +33,12 @@ def comment_thread(*, article) -> tuple[list[CommentNode], int]:
             roots.append(node)
         elif comment.parent_id in nodes:
             nodes[comment.parent_id].replies.append(node)
-    shown = _count(roots)
-    return roots, shown
+    _set_depth(roots, 1)
+    approved = sum(1 for c in comments if c.status == Comment.Status.APPROVED)
+    return roots, approved
 
 
-def _count(nodes: list[CommentNode]) -> int:
-    return sum(1 + _count(n.replies) for n in nodes)
+def _set_depth(nodes: list[CommentNode], depth: int) -> None:
+    for node in nodes:
+        node.depth = depth
+        _set_depth(node.replies, depth + 1)
