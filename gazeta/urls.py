@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.i18n import set_language
 
 
 def healthz(request):
@@ -10,7 +9,6 @@ def healthz(request):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("comentarii/", include("gazeta.comments.urls")),
     path("", include("gazeta.newsroom.urls")),
