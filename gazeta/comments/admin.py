@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import admin, messages
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -35,6 +36,12 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ["held_reason", "ip_address", "user_agent", "created_at", "body_html"]
     date_hierarchy = "created_at"
     list_per_page = 50
+    # Held comments first, newest first. It must be ``ordering``: the changelist puts it (or
+    # Meta.ordering) before a queryset's order_by, and a column the moderator sorts by replaces it.
+    ordering = [
+        Case(When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)).asc(),
+        "-created_at",
+    ]
     actions = [
         "approve",
         "mark_spam",
@@ -60,8 +67,12 @@ class CommentAdmin(admin.ModelAdmin):
         "user",
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("status", "-created_at")
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        # In Romanian Django's "delete selected" (Elimină) reads like our "remove" (Șterge) but
+        # deletes for good, replies too; removing keeps the record, erasing serves privacy.
+        actions.pop("delete_selected", None)
+        return actions
 
     def lookup_allowed(self, lookup, value, request=None):
         # The "history" link filters the queue by one commenter's email or IP address.

@@ -60,7 +60,8 @@ def comment_import(
     return comment, True
 
 
-@transaction.atomic
+# Durable: when this returns, the comment is committed, so the caller may tell the reader so.
+@transaction.atomic(durable=True)
 def comment_submit(
     *,
     article: Article,
@@ -75,8 +76,9 @@ def comment_submit(
     user=None,
 ) -> Comment:
     """Store a reader's comment with the status the moderation policy gives it, or raise
-    ``CommentRefused``. Queues the moderators' notice for a held comment and the reply notice
-    for an approved reply once the transaction commits."""
+    ``CommentRefused``; an ``OperationalError`` means nothing was stored. Queues the
+    moderators' notice for a held comment and the reply notice for an approved reply once the
+    transaction commits (a notice that fails to queue is logged, the comment stays)."""
     parent = None
     if parent_id:
         parent = Comment.objects.filter(pk=parent_id).select_related("parent").first()
@@ -116,10 +118,14 @@ def comment_submit(
 
 
 def _queue_notices(comment: Comment) -> None:
+    # Robust: these run after the commit; a failure here must not reach the view as an error
+    # for a comment that is already stored.
     if comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notify_moderators_of_held_comment.enqueue(comment.pk))
+        transaction.on_commit(
+            lambda: notify_moderators_of_held_comment.enqueue(comment.pk), robust=True
+        )
     elif comment.status == Comment.Status.APPROVED and comment.parent_id:
-        transaction.on_commit(lambda: notify_parent_of_reply.enqueue(comment.pk))
+        transaction.on_commit(lambda: notify_parent_of_reply.enqueue(comment.pk), robust=True)
 
 
 def _set_status(comments, status: str) -> list[Comment]:
@@ -138,7 +144,9 @@ def comment_approve(*, comments: Iterable[Comment]) -> int:
     changed = _set_status(comments, Comment.Status.APPROVED)
     for comment in changed:
         if comment.parent_id:
-            transaction.on_commit(lambda pk=comment.pk: notify_parent_of_reply.enqueue(pk))
+            transaction.on_commit(
+                lambda pk=comment.pk: notify_parent_of_reply.enqueue(pk), robust=True
+            )
     return len(changed)
 
 
@@ -165,7 +173,9 @@ def commenter_ban(*, kind: str, value: str, reason: str = "", by=None) -> Ban:
 
 def commenter_export(*, email: str) -> dict:
     """Everything stored about the commenter with this email address (a data-access request)."""
-    comments = Comment.objects.by_commenter(email).select_related("article").order_by("created_at")
+    comments = (
+        Comment.objects.by_commenter(email).select_related("article", "user").order_by("created_at")
+    )
     return {
         "email": email,
         "exported_at": timezone.now().isoformat(),
@@ -193,6 +203,8 @@ def commenter_export(*, email: str) -> dict:
                 "ip_address": c.ip_address,
                 "user_agent": c.user_agent,
                 "notify_replies": c.notify_replies,
+                "held_reason": c.held_reason,
+                "account": c.user.get_username() if c.user else None,
             }
             for c in comments
         ],

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gazeta.core.cache import private_no_cache
+from gazeta.core.db import one_sqlite_writer_per_process
 from gazeta.newsroom.models import Article
 
 from .forms import CommentForm
@@ -85,18 +86,19 @@ def comment_post(request):
         return render_form_again(request, article, form, status=400)
     data = form.cleaned_data
     try:
-        comment = comment_submit(
-            article=article,
-            parent_id=data.get("parent"),
-            name=data["name"],
-            email=data["email"],
-            website=data.get("website", ""),
-            body=data["body"],
-            notify_replies=data.get("notify_replies", False),
-            ip_address=client_ip(request),
-            user_agent=request.headers.get("User-Agent", "")[:255],
-            user=request.user,
-        )
+        with one_sqlite_writer_per_process():
+            comment = comment_submit(
+                article=article,
+                parent_id=data.get("parent"),
+                name=data["name"],
+                email=data["email"],
+                website=data.get("website", ""),
+                body=data["body"],
+                notify_replies=data.get("notify_replies", False),
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", "")[:255],
+                user=request.user,
+            )
     except CommentRefused as refused:
         response = render_form_again(
             request, article, form, status=refused.status, message=str(refused.message)
