@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gazeta.core.cache import private_no_cache
 from gazeta.core.db import one_sqlite_writer_per_process
+from gazeta.core.http import client_ip
 from gazeta.newsroom.models import Article
 
 from .forms import CommentForm
@@ -36,15 +37,6 @@ def is_same_origin(request) -> bool:
     allowed = {request.get_host(), urlsplit(settings.GAZETA_SITE_URL).netloc}
     allowed.update(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)
     return netloc in allowed
-
-
-def client_ip(request) -> str | None:
-    """The reader's address as the nearest trusted proxy saw it."""
-    if settings.GAZETA_TRUSTED_PROXY_HEADER:
-        forwarded = request.META.get(settings.GAZETA_TRUSTED_PROXY_HEADER, "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def render_form_again(request, article, form, *, status: int, message: str = ""):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Article, ArticleRedirect, Author, Byline, Credit, Section, Tag
-from .services import article_save
+from .services import article_delete, article_save
 
 
 class BylineInline(admin.TabularInline):
@@ -35,6 +35,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         article_save(article=obj)
+
+    def delete_model(self, request, obj):
+        article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            article_delete(article=article)
 
 
 @admin.register(Section)

@@ -32,6 +32,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "corecturi",
         "healthz",
         "i18n",
+        "v",
     }
 )
 
@@ -101,6 +102,9 @@ class Tag(RomanianTextMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("newsroom:tag-detail", kwargs={"slug": self.slug})
+
 
 class Agency(RomanianTextMixin, models.Model):
     """A wire agency credited on articles (AFP, Agerpres, Reuters…)."""
@@ -139,9 +143,31 @@ class ArticleQuerySet(models.QuerySet):
     def by_author(self, author):
         return self.filter(authors=author)
 
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def related_to(self, article):
+        """Articles sharing a tag with ``article`` (never itself), annotated with
+        ``shared_tags``: most shared tags first, then newest. Reads the article's tags from
+        its prefetch cache when it has one."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=models.Count("tags"))
+            .order_by("-shared_tags", "-published_at", "-id")
+        )
+
     def for_listing(self):
         """What an article card needs, in one query: the section joined, newest first."""
         return self.select_related("section").order_by("-published_at", "-id")
+
+    def search(self, query, *, now=None):
+        """Articles matching ``query`` (text or ``search.SearchQuery``), best first, with a
+        ``search_rank``. Call it last: it orders the results. See ``search.py``."""
+        from .search import search_queryset
+
+        return search_queryset(self, query, now=now)
 
     def for_detail(self):
         return self.select_related("section").prefetch_related(
@@ -302,3 +328,45 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+class ArticleSearchDocument(models.Model):
+    """An article's entry in the full-text index, here only so queries can join it. The
+    table differs per database (FTS5 on SQLite, tsvector on PostgreSQL): a migration
+    creates it and ``search.py`` writes it."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        related_name="search_document",
+        db_column="rowid",
+        db_constraint=False,
+    )
+
+    class Meta:
+        managed = False
+        db_table = "newsroom_article_search"
+
+    def __str__(self):
+        return f"search entry of article {self.article_id}"
+
+
+class ArticleViewCount(models.Model):
+    """Readers' views of an article during one hour. Filled from the cache in bulk by
+    ``popularity.view_counts_flush``, never once per page view."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    hour = models.DateTimeField(_("hour"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("view count")
+        verbose_name_plural = _("view counts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="viewcount_unique_hour")
+        ]
+        indexes = [models.Index(fields=["hour"], name="viewcount_hour_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}:00: {self.views}"

@@ -1,11 +1,15 @@
 """Reads that assemble a page from several models."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Prefetch, Sum
+from django.utils import timezone
 
 from .models import Article, Byline, Section
+from .popularity import hour_of
 
 
 @dataclass
@@ -47,3 +51,38 @@ def with_bylines(queryset):
     return queryset.prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
     )
+
+
+def article_related(*, article: Article, limit: int = 4) -> list[Article]:
+    """Published articles to read after ``article``: those sharing the most tags with it
+    (newest first among equals), then the newest of its section; never itself. Two queries
+    whatever the archive size (one for an article without tags)."""
+    published = Article.objects.published().for_listing()
+    related = list(published.related_to(article)[:limit])
+    shown = [article.pk, *(a.pk for a in related)]
+    same_section = published.in_section(article.section_id).exclude(pk__in=shown)
+    return [*related, *same_section[:limit]][:limit]
+
+
+MOST_READ_CACHE_SECONDS = 60
+
+
+def articles_most_read(*, limit: int = 5, hours: int = 24) -> list[Article]:
+    """The published articles with the most views in the last ``hours``, newest first among
+    equals. One query: the ranking is cached for a minute and the cards are read fresh,
+    so an unpublished article leaves the list at once."""
+    published = Article.objects.published().for_listing()
+    key = f"newsroom:most-read:{limit}:{hours}"
+    ranking = cache.get(key)
+    if ranking:
+        cards = published.in_bulk(ranking)
+        return [cards[pk] for pk in ranking if pk in cards]
+    since = hour_of(timezone.now()) - timedelta(hours=hours - 1)
+    articles = list(
+        published.filter(view_counts__hour__gte=since)
+        .annotate(recent_views=Sum("view_counts__views"))
+        .order_by("-recent_views", "-published_at", "-id")[:limit]
+    )
+    if articles:  # an empty ranking is cheap to work out again and fills up soon
+        cache.set(key, [a.pk for a in articles], MOST_READ_CACHE_SECONDS)
+    return articles

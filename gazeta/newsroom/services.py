@@ -9,6 +9,7 @@ from gazeta.core.text import normalize_romanian, romanian_slugify
 
 from .models import Agency, Article, ArticleRedirect, Author, Byline, Credit, Section, Tag
 from .sanitize import sanitize_body
+from .search import search_index_remove, search_index_update
 
 DESK_PREFIXES = ("redacția", "redactia", "redacţia")
 
@@ -74,7 +75,8 @@ def article_save(
 ) -> Article:
     """Save ``article`` with a unique ASCII slug and, when given, its ordered bylines, wire
     credits and tags. A published article whose address changes keeps its old address as a
-    301; a published article whose text changes gets an "updated" time."""
+    301; a published article whose text changes gets an "updated" time. The search index
+    follows in the same transaction."""
     previous = None
     if article.pk:
         previous = (
@@ -112,6 +114,7 @@ def article_save(
             article.revised_at = timezone.now()
     article.full_clean(exclude=["slug", "authors", "agencies", "tags"], validate_unique=False)
     article.save()
+    search_index_update(articles=[article])
     # A redirect never shadows the article's own current address.
     ArticleRedirect.objects.filter(old_path=article.get_absolute_url()).delete()
     if authors is not None:
@@ -127,3 +130,11 @@ def article_save(
     if tags is not None:
         article.tags.set(list(tags))
     return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article) -> None:
+    """Delete ``article`` (its bylines, credits, old addresses and comments go with it) and
+    drop it from the search index."""
+    search_index_remove(article_ids=[article.pk])
+    article.delete()

@@ -1,11 +1,22 @@
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils import timezone
+from django.views.generic import (
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    View,
+    YearArchiveView,
+)
 
 from gazeta.core.cache import private_no_cache, public_cache
+from gazeta.core.http import client_ip
 
-from .models import Article, ArticleRedirect, Author, Section
+from . import popularity, search
+from .models import Article, ArticleRedirect, Author, Section, Tag
 from .selectors import home_page_stories
 
 
@@ -91,3 +102,117 @@ class ArticleDetailView(PublicCacheMixin, DetailView):
         if redirect is None:
             raise Http404("No article at this address.")
         return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+
+
+class TagDetailView(ArticleListMixin, ListView):
+    template_name = "newsroom/tag_detail.html"
+    # A tag that no published article carries yet has no page: its name may be news.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().tagged(self.tag).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArticleArchiveMixin(PublicCacheMixin):
+    """Shared by the date archives: published articles by publication time in the site's
+    time zone, paginated; an empty, invalid or future period is a 404."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    allow_empty = False
+    allow_future = False
+    make_object_list = True
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_paginate_by(self, queryset):
+        return settings.GAZETA_SECTION_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        # Also keeps year 9999 away from date arithmetic that would overflow.
+        if kwargs["year"] > timezone.localdate().year:
+            raise Http404("No articles from the future.")
+        return super().get(request, *args, **kwargs)
+
+
+class ArticleYearArchiveView(ArticleArchiveMixin, YearArchiveView):
+    pass
+
+
+class ArticleMonthArchiveView(ArticleArchiveMixin, MonthArchiveView):
+    pass
+
+
+class ArticleDayArchiveView(ArticleArchiveMixin, DayArchiveView):
+    pass
+
+
+class ArticleBeaconView(View):
+    """The 1×1 image under each article that counts a view (see ``popularity``). The same
+    answer for everyone, no cookie, never cached, so every view reaches the server."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        popularity.view_counts_flush_if_overdue()
+        popularity.view_record(
+            article_id=pk,
+            ip=client_ip(request) or "",
+            user_agent=request.headers.get("User-Agent", ""),
+            purpose=request.headers.get("Sec-Purpose") or request.headers.get("Purpose", ""),
+        )
+        response = HttpResponse(popularity.BEACON_GIF, content_type="image/gif")
+        response["X-Robots-Tag"] = "noindex"
+        return private_no_cache(response)
+
+
+class SearchView(ListView):
+    """Reader search (``/cauta/?q=``, see ``search.py``). Answers are never stored by shared
+    caches nor indexed by search engines; searches are rate-limited per IP (429). A bad
+    ``?page=`` is a 404, as on section pages."""
+
+    template_name = "newsroom/search.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.GAZETA_SEARCH_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.form = search.SearchForm(request.GET)
+        self.form.is_valid()
+        self.search_arguments = self.form.search_arguments()
+        if self.search_arguments["query"].is_searchable and search.search_rate_limited(request):
+            self.object_list = Article.objects.none()
+            context = {**self.search_context(), "rate_limited": True}
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = "60"
+        else:
+            response = super().get(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return private_no_cache(response)
+
+    def get_queryset(self):
+        if not self.search_arguments["query"].is_searchable:
+            return Article.objects.none()
+        return search.article_search(**self.search_arguments)
+
+    def search_context(self) -> dict:
+        arguments = self.search_arguments
+        return {
+            "form": self.form,
+            "query": arguments["query"],
+            "active_section": arguments["section"],
+            "date_from": arguments["date_from"],
+            "date_to": arguments["date_to"],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**self.search_context(), **kwargs)
+        context["articles"] = search.attach_highlights(context["articles"], context["query"])
+        return context

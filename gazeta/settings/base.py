@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "gazeta.core",
     "gazeta.accounts",
     "gazeta.newsroom",
     "gazeta.comments",
     "gazeta.importers",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -184,9 +186,20 @@ LOGGING = {
 GAZETA_SITE_NAME = os.environ.get("GAZETA_SITE_NAME", "Gazeta")
 GAZETA_SITE_URL = os.environ.get("GAZETA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 GAZETA_DEFAULT_DESK = os.environ.get("GAZETA_DEFAULT_DESK", "Redacția Gazeta")
+# Publisher logo in JSON-LD and the default social-sharing image: a static file path (a PNG
+# of at least 112×112 px for Google) or an absolute URL.
+GAZETA_PUBLISHER_LOGO = os.environ.get("GAZETA_PUBLISHER_LOGO", "img/gazeta-logo.png")
+# Feeds carry the lead and wire credit; with full text on, also the whole article.
+GAZETA_FEED_FULL_TEXT = env_bool("GAZETA_FEED_FULL_TEXT", False)
+GAZETA_FEED_ITEM_COUNT = 30
 GAZETA_SECTION_PAGE_SIZE = 20
 GAZETA_HOME_LATEST_COUNT = 8
 GAZETA_HOME_SECTION_COUNT = 4
+# Search: results per page; searches per minute per IP (0: no limit); the age in days at
+# which an article's relevance counts half (see gazeta/newsroom/search.py).
+GAZETA_SEARCH_PAGE_SIZE = 10
+GAZETA_SEARCH_RATE_LIMIT = int(os.environ.get("GAZETA_SEARCH_RATE_LIMIT", "30"))
+GAZETA_SEARCH_RECENCY_DAYS = 30
 GAZETA_CACHE_BROWSER_MAX_AGE = int(os.environ.get("GAZETA_CACHE_BROWSER_MAX_AGE", "60"))
 GAZETA_CACHE_SHARED_MAX_AGE = int(os.environ.get("GAZETA_CACHE_SHARED_MAX_AGE", "300"))
 GAZETA_CACHE_STALE_WHILE_REVALIDATE = 60

@@ -17,13 +17,14 @@ pytestmark = pytest.mark.django_db
 SIZES = [5, 500]
 SECTION_COUNT = 3  # the home page runs one query per section: keep their number fixed
 
-# Section menu; featured top story; latest; sections; one per section block.
-HOME_QUERIES = 4 + SECTION_COUNT
+# Section menu; featured top story; latest; sections; one per section block; most read.
+HOME_QUERIES = 5 + SECTION_COUNT
 # Section menu; the section or author; count for the paginator; one page of cards.
 SECTION_QUERIES = 4
 AUTHOR_QUERIES = 4
-# Section menu; article with its section; bylines, credits and tags; the comment thread.
-ARTICLE_QUERIES = 6
+# Section menu; article with its section; bylines, credits and tags; the comment thread;
+# related articles: sharing tags, then the same section.
+ARTICLE_QUERIES = 8
 
 
 def bulk_articles(count: int, *, sections: list[Section], now) -> list[Article]:

@@ -1,0 +1,612 @@
+"""Full-text search over articles: one interface, the backend picked by the database.
+
+**Lexemes.** Text is turned into lexemes in Python, the same way on every database, so a
+query finds the same articles on SQLite and on PostgreSQL:
+
+1. lower-case, then fold diacritics away (NFKD, combining marks dropped): *ș*, *ş* (the
+   legacy cedilla letter) and a bare *s* all become *s*, so every spelling meets every other;
+2. put back the *ț* of the ``-ție/-ția/-ției/-ții/-țiile/-țiilor/-țiune…`` endings, which the
+   Romanian stemmer needs to see: without it ``diplomatie`` stems to ``diplomat`` while
+   ``diplomatiei`` stems to ``diplom`` and the two never meet;
+3. stem with Snowball's Romanian stemmer (``snowballstemmer``), fold the stem again, and drop
+   one final vowel from stems of four letters or more (the genitive ``echipei`` → ``echipe``
+   joins ``echipă`` → ``echip``).
+
+PostgreSQL's own ``romanian`` configuration, even behind ``unaccent``, stems ``diplomație``
+and ``diplomaţiei`` differently, so it is not used: the PostgreSQL index stores these
+lexemes as a ``tsvector`` literal and queries are ``tsquery`` literals built from them.
+
+**Index.** ``newsroom_article_search`` has one row per article (drafts included) and is
+written by :func:`search_index_update` from the newsroom services; queries join it to
+``Article.objects.published()``, so a scheduled article turns up the moment its time comes
+and a draft never does. Its key column is ``rowid``, the article id, on both; there is no
+foreign key, so an entry left behind by a delete around the services matches nothing and
+``rebuild_search_index`` clears it. SQLite: an FTS5 table with columns headline, lead, body.
+PostgreSQL: a ``tsvector`` column with weights A/B/C and a GIN index.
+
+Text written around the services (``bulk_create``, ``update()`` of a headline, lead or body,
+raw SQL) needs ``manage.py rebuild_search_index``; status and dates need nothing.
+
+**Ranking.** Relevance (SQLite: ``bm25`` with column weights headline 10, lead 4, body 1;
+PostgreSQL: ``ts_rank_cd`` with weights A 1.0, B 0.4, C 0.1, normalised by document length)
+divided by ``1 + age_in_days / GAZETA_SEARCH_RECENCY_DAYS``: with the default 30 days an
+article a month old needs twice the relevance of one published today to rank beside it.
+
+**Queries.** Words must all appear (AND); ``"words in quotes"`` must appear together, in
+that order; ``-word`` or ``-"some words"`` must not appear. Everything else (operators,
+punctuation, SQL) is just text: the query is parsed into terms of lexemes and the MATCH or
+``tsquery`` expression is built from quoted lexemes only.
+"""
+
+import hashlib
+import html
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
+
+import snowballstemmer
+from django import forms
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import connection as default_connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.sql.datastructures import Join
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from gazeta.core.http import client_ip
+from gazeta.core.text import CONTROL_CHARS
+
+# Longer queries are cut here (at a word boundary); more terms than this are ignored.
+QUERY_MAX_CHARS = 200
+QUERY_MAX_TERMS = 12
+# Longer "words" (base64, URLs run together) are not language and are left out.
+LEXEME_MAX_CHARS = 60
+# Only the start of a very long body is indexed (PostgreSQL caps a tsvector at 1 MB).
+FIELD_MAX_WORDS = 20_000
+
+# A word: letters and digits only; apostrophes, hyphens and everything else split words.
+WORD_RE = re.compile(r"[^\W_]+")
+# A quoted phrase (a lone quote runs to the end) or a bare word, each optionally negated.
+QUERY_TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+# Inside a bare query word, what separates two words (hyphens and apostrophes join).
+WORD_SEPARATOR_RE = re.compile(r"[^\w'’-]+|_")
+# The -ție family written without the comma (see the module docstring, step 2).
+TI_ENDING_RE = re.compile(r"(?<=[a-z])t(?=i(?:e|a|ei|i|ile|ilor|une|unea|uni|unii|unile|unilor)$)")
+TAG_RE = re.compile(r"<[^>]*>")
+SPACE_RE = re.compile(r"\s+")
+
+_stemmer = snowballstemmer.stemmer("romanian")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without diacritics: “Științe” and “Ştiinţe” both give “stiinte”."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=200_000)
+def _lexeme_of_folded(word: str) -> str:
+    restored = TI_ENDING_RE.sub("ț", word)
+    if restored.endswith("elui"):
+        restored = restored[:-4] + "ele"
+    stem = fold(_stemmer.stemWord(restored))
+    if len(stem) >= 4 and stem[-1] in "aeiou":
+        stem = stem[:-1]
+    return stem
+
+
+def lexemes(text: str, *, limit: int | None = None) -> list[str]:
+    """The lexemes of plain ``text`` in order, as both the index and queries see them."""
+    words = WORD_RE.findall(fold(text or ""))
+    if limit is not None:
+        words = words[:limit]
+    return [_lexeme_of_folded(w) for w in words if len(w) <= LEXEME_MAX_CHARS]
+
+
+def lexeme(word: str) -> str:
+    """The lexeme of one word (``diplomaţiei``, ``diplomației``, ``diplomatiei`` → ``diplom``)."""
+    return _lexeme_of_folded(fold(word))
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of an article body: tags become spaces, entities are decoded."""
+    return SPACE_RE.sub(" ", html.unescape(TAG_RE.sub(" ", value or ""))).strip()
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or quoted phrase of a query, as lexemes; ``negated`` for ``-word``."""
+
+    lexemes: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed query: what the reader typed (cleaned) and the terms found in it."""
+
+    text: str
+    terms: tuple[Term, ...]
+
+    @property
+    def positive(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if not t.negated)
+
+    @property
+    def negative(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.negated)
+
+    @property
+    def is_searchable(self) -> bool:
+        """At least one word to look for (a query of exclusions alone finds nothing)."""
+        return bool(self.positive)
+
+    @property
+    def highlight_lexemes(self) -> frozenset[str]:
+        return frozenset(lex for t in self.positive for lex in t.lexemes)
+
+
+def clean_query_text(value: str | None) -> str:
+    """``value`` without control characters or runs of spaces, cut to a sane length."""
+    text = unicodedata.normalize("NFC", CONTROL_CHARS.sub(" ", value or ""))
+    text = SPACE_RE.sub(" ", text).strip()
+    if len(text) > QUERY_MAX_CHARS:
+        cut = text[:QUERY_MAX_CHARS]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).strip()
+    return text
+
+
+def parse_query(value: "str | SearchQuery | None") -> SearchQuery:
+    """Parse what a reader typed into terms. Never fails: odd input gives fewer terms."""
+    if isinstance(value, SearchQuery):
+        return value
+    text = clean_query_text(value)
+    terms: list[Term] = []
+    for match in QUERY_TOKEN_RE.finditer(text):
+        phrase_neg, phrase, word_neg, word = match.groups()
+        if phrase is not None:
+            parts, negated = [phrase], bool(phrase_neg)
+        else:
+            # "prim-ministru" and "s-a" stay phrases; "Cluj,Iași" or "a(b)" are two words.
+            parts, negated = WORD_SEPARATOR_RE.split(word), bool(word_neg)
+        for part in parts:
+            term = Term(tuple(lexemes(part)), negated)
+            if term.lexemes and term not in terms and len(terms) < QUERY_MAX_TERMS:
+                terms.append(term)
+    return SearchQuery(text=text, terms=tuple(terms))
+
+
+# Backends -----------------------------------------------------------------------------------
+
+
+def _quote_fts5(term: Term) -> str:
+    return '"' + " ".join(term.lexemes).replace('"', '""') + '"'
+
+
+def _quote_tsquery(term: Term) -> str:
+    quoted = ("'" + lex.replace("\\", "\\\\").replace("'", "''") + "'" for lex in term.lexemes)
+    return "(" + " <-> ".join(quoted) + ")"
+
+
+class SqliteBackend:
+    """FTS5: one row per article, the three fields as columns of space-separated lexemes."""
+
+    def write(self, cursor, rows):
+        self.delete(cursor, [row[0] for row in rows])
+        cursor.executemany(
+            "INSERT INTO newsroom_article_search (rowid, headline, lead, body) "
+            "VALUES (%s, %s, %s, %s)",
+            [(pk, " ".join(head), " ".join(lead), " ".join(body)) for pk, head, lead, body in rows],
+        )
+
+    def delete(self, cursor, ids):
+        cursor.executemany(
+            "DELETE FROM newsroom_article_search WHERE rowid = %s", [(pk,) for pk in ids]
+        )
+
+    def delete_orphans(self, cursor):
+        cursor.execute(
+            "DELETE FROM newsroom_article_search "
+            "WHERE rowid NOT IN (SELECT id FROM newsroom_article)"
+        )
+
+    def optimize(self, cursor):
+        # Merge the index's segments into one after a bulk write.
+        cursor.execute(
+            "INSERT INTO newsroom_article_search (newsroom_article_search) VALUES ('optimize')"
+        )
+
+    def match(self, query: SearchQuery) -> tuple[str, list]:
+        expression = "(" + " AND ".join(_quote_fts5(t) for t in query.positive) + ")"
+        for term in query.negative:
+            expression += " NOT " + _quote_fts5(term)
+        return "newsroom_article_search.newsroom_article_search MATCH %s", [expression]
+
+    def relevance(self, query: SearchQuery) -> tuple[str, list]:
+        # bm25() is negative, best lowest; weights per column: headline, lead, body.
+        return "-bm25(newsroom_article_search.newsroom_article_search, 10.0, 4.0, 1.0)", []
+
+    def age_days(self, now: datetime) -> tuple[str, list]:
+        return (
+            "MAX(0.0, COALESCE(julianday(%s) - julianday(newsroom_article.published_at), 0.0))",
+            [now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")],
+        )
+
+
+class PostgresBackend:
+    """A ``tsvector`` per article: headline weighted A, lead B, body C; GIN-indexed."""
+
+    def write(self, cursor, rows):
+        cursor.executemany(
+            "INSERT INTO newsroom_article_search (rowid, document) VALUES (%s, %s::tsvector) "
+            "ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document",
+            [(pk, self.tsvector(head, lead, body)) for pk, head, lead, body in rows],
+        )
+
+    def delete(self, cursor, ids):
+        cursor.execute("DELETE FROM newsroom_article_search WHERE rowid = ANY(%s)", [list(ids)])
+
+    def delete_orphans(self, cursor):
+        cursor.execute(
+            "DELETE FROM newsroom_article_search s WHERE NOT EXISTS "
+            "(SELECT 1 FROM newsroom_article a WHERE a.id = s.rowid)"
+        )
+
+    def optimize(self, cursor):
+        # Fresh statistics, so the planner starts from the GIN index for rare words.
+        cursor.execute("ANALYZE newsroom_article_search")
+
+    @staticmethod
+    def tsvector(*fields: list[str]) -> str:
+        """A ``tsvector`` literal; a gap between fields keeps phrases inside one field."""
+        parts, position = [], 0
+        for weight, words in zip("ABC", fields, strict=True):
+            for lex in words:
+                position += 1
+                quoted = lex.replace("\\", "\\\\").replace("'", "''")
+                parts.append(f"'{quoted}':{min(position, 16383)}{weight}")
+            position += 1
+        return " ".join(parts)
+
+    @staticmethod
+    def tsquery(query: SearchQuery) -> str:
+        parts = [_quote_tsquery(t) for t in query.positive]
+        parts += ["!" + _quote_tsquery(t) for t in query.negative]
+        return " & ".join(parts)
+
+    def match(self, query: SearchQuery) -> tuple[str, list]:
+        return "newsroom_article_search.document @@ %s::tsquery", [self.tsquery(query)]
+
+    def relevance(self, query: SearchQuery) -> tuple[str, list]:
+        # Weights are listed {D, C, B, A}; 1 divides by 1 + log(document length).
+        return (
+            "ts_rank_cd('{0, 0.1, 0.4, 1.0}', newsroom_article_search.document, %s::tsquery, 1)",
+            [self.tsquery(query)],
+        )
+
+    def age_days(self, now: datetime) -> tuple[str, list]:
+        return (
+            "GREATEST(0.0, COALESCE(EXTRACT(EPOCH FROM (%s::timestamptz - "
+            "newsroom_article.published_at)) / 86400.0, 0.0))",
+            [now],
+        )
+
+
+BACKENDS = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
+
+
+@cache
+def _backend_instance(vendor: str):
+    backend = BACKENDS.get(vendor)
+    if backend is None:
+        raise NotImplementedError(f"Article search supports SQLite and PostgreSQL, not {vendor}.")
+    return backend()
+
+
+def backend_for(connection=None):
+    return _backend_instance((connection or default_connection).vendor)
+
+
+# Index maintenance --------------------------------------------------------------------------
+
+
+Row = tuple[int, str, str, str]  # id, headline, standfirst, body (HTML)
+
+
+def document_lexemes(headline: str, standfirst: str, body: str) -> tuple[list, list, list]:
+    """The lexemes indexed for an article's headline, lead and body (HTML)."""
+    return (
+        lexemes(headline, limit=FIELD_MAX_WORDS),
+        lexemes(standfirst, limit=FIELD_MAX_WORDS),
+        lexemes(html_to_text(body), limit=FIELD_MAX_WORDS),
+    )
+
+
+def index_rows(rows: Iterable[Row], *, connection=None) -> int:
+    """Write index entries for ``(id, headline, standfirst, body)`` rows; returns how many.
+    Low-level: migrations and :func:`search_index_rebuild` use it."""
+    connection = connection or default_connection
+    prepared = [(pk, *document_lexemes(h, s, b)) for pk, h, s, b in rows]
+    if prepared:
+        with connection.cursor() as cursor:
+            backend_for(connection).write(cursor, prepared)
+    return len(prepared)
+
+
+def search_index_update(*, articles: Iterable) -> None:
+    """Re-index ``articles`` (Article instances) from their current field values."""
+    index_rows((a.pk, a.headline, a.standfirst, a.body) for a in articles)
+
+
+def search_index_remove(*, article_ids: Iterable[int]) -> None:
+    """Drop the index entries of ``article_ids``."""
+    ids = [pk for pk in article_ids if pk is not None]
+    if ids:
+        with default_connection.cursor() as cursor:
+            backend_for().delete(cursor, ids)
+
+
+def search_index_rebuild(
+    *, chunk_size: int = 500, progress: Callable[[int], None] | None = None
+) -> int:
+    """Re-index every article in chunks of ``chunk_size`` (one transaction each, so readers
+    keep finding articles meanwhile), drop entries of deleted articles and optimise the
+    index (FTS5 ``optimize``; PostgreSQL ``ANALYZE``). Calls
+    ``progress(n)`` after each chunk; returns how many articles were indexed."""
+    from django.db import transaction
+
+    from .models import Article
+
+    rows = (
+        Article.objects.order_by("pk")
+        .values_list("pk", "headline", "standfirst", "body")
+        .iterator(chunk_size=chunk_size)
+    )
+    total, chunk = 0, []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == chunk_size:
+            with transaction.atomic():
+                total += index_rows(chunk)
+            if progress:
+                progress(len(chunk))
+            chunk = []
+    with transaction.atomic():
+        total += index_rows(chunk)
+        with default_connection.cursor() as cursor:
+            backend_for().delete_orphans(cursor)
+    with default_connection.cursor() as cursor:
+        backend_for().optimize(cursor)
+    if progress and chunk:
+        progress(len(chunk))
+    return total
+
+
+# Searching ----------------------------------------------------------------------------------
+
+
+class SearchIndexJoin(Join):
+    """The join from articles to the search index. On SQLite the index side of the join gets
+    a unary ``+``, so the planner always reads the full-text matches first and looks each
+    article up by key. Without table statistics it may otherwise loop over every published
+    article and run the full-text query (and bm25's statistics) again for each one."""
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "sqlite" or len(self.join_fields) != 1:
+            return super().as_sql(compiler, connection)
+        qn = compiler.quote_name
+        ((article_field, index_field),) = self.join_fields
+        on = (
+            f"{qn(self.parent_alias)}.{qn(article_field.column)} = "
+            f"+{qn(self.table_alias)}.{qn(index_field.column)}"
+        )
+        alias = "" if self.table_alias == self.table_name else f" {qn(self.table_alias)}"
+        return f"{self.join_type} {qn(self.table_name)}{alias} ON ({on})", []
+
+    @property
+    def identity(self):
+        return (Join, *super().identity[1:])
+
+
+def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None) -> QuerySet:
+    """``queryset`` narrowed to articles matching ``query``, best first, each annotated with
+    ``search_rank`` (relevance blended with recency, see the module docstring)."""
+    parsed = parse_query(query)
+    if not parsed.is_searchable:
+        return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
+    backend = backend_for(default_connection)
+    match_sql, match_params = backend.match(parsed)
+    relevance_sql, relevance_params = backend.relevance(parsed)
+    age_sql, age_params = backend.age_days(now or timezone.now())
+    recency_days = float(settings.GAZETA_SEARCH_RECENCY_DAYS)
+    # Only fixed SQL from the backend classes; every value goes in as a parameter.
+    rank = RawSQL(  # noqa: S611
+        f"({relevance_sql}) / (1.0 + ({age_sql}) / {recency_days!r})",
+        [*relevance_params, *age_params],
+        output_field=FloatField(),
+    )
+    joined = queryset.filter(search_document__isnull=False)
+    for join in joined.query.alias_map.values():
+        if isinstance(join, Join) and join.table_name == "newsroom_article_search":
+            join.__class__ = SearchIndexJoin
+    return (
+        joined.filter(RawSQL(match_sql, match_params, output_field=BooleanField()))  # noqa: S611
+        .annotate(search_rank=rank)
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+def local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def article_search(
+    *,
+    query: "str | SearchQuery",
+    section=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet:
+    """Published articles matching ``query``, best first, ready for cards (section joined),
+    optionally within ``section`` and published between two local dates (both included)."""
+    from .models import Article
+
+    articles = Article.objects.published().select_related("section")
+    if section is not None:
+        articles = articles.in_section(section)
+    if date_from is not None:
+        articles = articles.filter(published_at__gte=local_day_start(date_from))
+    if date_to is not None:
+        articles = articles.filter(published_at__lt=local_day_start(date_to + timedelta(days=1)))
+    return articles.search(query)
+
+
+# Highlighting -------------------------------------------------------------------------------
+
+
+class _Highlighter:
+    def __init__(self, query: SearchQuery):
+        self.wanted = query.highlight_lexemes
+        # A word's lexeme is always a prefix of the folded word: a cheap test first.
+        self.prefixes = tuple(self.wanted)
+
+    def matches(self, word: str) -> bool:
+        if not self.wanted:
+            return False
+        folded = _fold_word(word)
+        return folded.startswith(self.prefixes) and _lexeme_of_folded(folded) in self.wanted
+
+    def render(self, text: str, spans: list, flags: list[bool], start: int, end: int) -> str:
+        """``text[start:end]`` escaped, with the flagged word ``spans`` in ``<mark>``."""
+        out, pos = [], start
+        for span, flagged in zip(spans, flags, strict=True):
+            if flagged and start <= span.start() and span.end() <= end:
+                out.append(escape(text[pos : span.start()]))
+                out.append(f"<mark>{escape(span.group())}</mark>")
+                pos = span.end()
+        out.append(escape(text[pos:end]))
+        return "".join(out)
+
+
+def highlight(text: str, query: "str | SearchQuery") -> SafeString:
+    """``text`` escaped, with the words that match ``query`` in ``<mark>``."""
+    text = text or ""
+    highlighter = _Highlighter(parse_query(query))
+    spans = list(WORD_RE.finditer(text))
+    flags = [highlighter.matches(m.group()) for m in spans]
+    return mark_safe(highlighter.render(text, spans, flags, 0, len(text)))  # noqa: S308
+
+
+def snippet(text: str, query: "str | SearchQuery", *, words: int = 32) -> SafeString:
+    """About ``words`` words of plain ``text`` around the densest cluster of matches,
+    escaped, matches in ``<mark>``, an ellipsis where the text was cut."""
+    text = text or ""
+    highlighter = _Highlighter(parse_query(query))
+    spans = list(WORD_RE.finditer(text))
+    if not spans:
+        return mark_safe("")
+    flags = [highlighter.matches(m.group()) for m in spans]
+    keys = [
+        _fold_word(m.group()) if flagged else None for m, flagged in zip(spans, flags, strict=True)
+    ]
+    best_start, best_score = 0, 0
+    for hit in (i for i, flagged in enumerate(flags) if flagged):
+        start = max(0, min(hit - 6, len(spans) - words))
+        score = len({k for k in keys[start : start + words] if k is not None})
+        if score > best_score:
+            best_start, best_score = start, score
+    last = min(len(spans), best_start + words) - 1
+    begin = 0 if best_start == 0 else spans[best_start].start()
+    finish = len(text) if last == len(spans) - 1 else spans[last].end()
+    window = slice(best_start, last + 1)
+    body = highlighter.render(text, spans[window], flags[window], begin, finish).strip()
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if finish < len(text) else ""
+    return mark_safe(prefix + body + suffix)  # noqa: S308 - escaped by the highlighter
+
+
+def attach_highlights(articles: Iterable, query: "str | SearchQuery") -> list:
+    """Give each article ``search_headline`` and ``search_snippet`` (safe HTML with
+    ``<mark>``), taken from its headline and from its lead and body text."""
+    parsed = parse_query(query)
+    articles = list(articles)
+    for article in articles:
+        article.search_headline = highlight(article.headline, parsed)
+        text = " ".join(filter(None, [article.standfirst, html_to_text(article.body)]))
+        article.search_snippet = snippet(text, parsed)
+    return articles
+
+
+# Reader input -------------------------------------------------------------------------------
+
+
+class QueryField(forms.CharField):
+    """Free text that never fails validation: control characters go, long text is cut."""
+
+    def to_python(self, value):
+        return clean_query_text(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    """The search page's GET parameters. Invalid filters are reported and left out."""
+
+    q = QueryField(label=_("Search for"), required=False)
+    sectiune = forms.ModelChoiceField(
+        label=_("Section"), queryset=None, to_field_name="slug", required=False
+    )
+    de_la = forms.DateField(label=_("From"), required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    pana_la = forms.DateField(
+        label=_("Until"), required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Section
+
+        super().__init__(*args, **kwargs)
+        self.fields["sectiune"].queryset = Section.objects.all()
+
+    def search_arguments(self) -> dict:
+        """Keyword arguments for :func:`article_search` from the fields that are valid."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        date_from, date_to = data.get("de_la"), data.get("pana_la")
+        if date_from and date_to and date_from > date_to:
+            date_from, date_to = date_to, date_from
+        return {
+            "query": parse_query(data.get("q", "")),
+            "section": data.get("sectiune"),
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+
+
+def search_rate_limited(request) -> bool:
+    """Count one search for the reader's IP in the current minute (in the cache, keyed by a
+    hash of the address); true once they are over ``GAZETA_SEARCH_RATE_LIMIT``."""
+    limit = settings.GAZETA_SEARCH_RATE_LIMIT
+    if not limit:
+        return False
+    ip_hash = hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:24]
+    key = f"search-rate:{ip_hash}:{int(time.time() // 60)}"
+    django_cache.add(key, 0, timeout=120)
+    try:
+        count = django_cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        django_cache.set(key, 1, timeout=120)
+        count = 1
+    return count > limit

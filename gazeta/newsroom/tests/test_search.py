@@ -1,0 +1,247 @@
+"""Article search on whichever database the run uses (SQLite by default; PostgreSQL with
+``DATABASE_URL=postgres://…``): spellings, inflections, phrases, exclusions, ranking, and an
+index that follows every change at once."""
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gazeta.newsroom.models import Article
+from gazeta.newsroom.search import article_search
+from gazeta.newsroom.services import article_delete, article_save, section_get_or_create
+
+from .factories import ArticleFactory
+from .search_corpus import SPELLINGS, create_corpus, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query, **filters) -> list[str]:
+    return [a.headline for a in article_search(query=query, **filters)]
+
+
+def index_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM newsroom_article_search")
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def corpus(now):
+    return create_corpus(now=now)
+
+
+@pytest.mark.parametrize("key", SPELLINGS)
+def test_every_spelling_of_every_query_finds_its_article_and_no_other(corpus, key):
+    queries = SPELLINGS[key]
+    assert {q: found(q) for q in queries} == {q: [corpus[key].headline] for q in queries}
+
+
+def test_a_phrase_matches_words_together_and_in_order(corpus):
+    assert found('"criza diplomatiei"') == [corpus["diplomatie"].headline]
+    assert found('"diplomatiei criza"') == []
+    assert found('"etapa noua"') == [corpus["diplomatie"].headline]
+    assert found('"noua etapa"') == []
+
+
+def test_a_phrase_does_not_run_from_the_headline_into_the_lead(corpus):
+    # The headline ends with "nouă", the lead starts with "Ambasadorii".
+    assert found('"noua ambasadorii"') == []
+
+
+def test_a_hyphenated_word_is_searched_as_written(now):
+    make_article(now=now, headline="Prim-ministrul a demisionat")
+    make_article(now=now, headline="Ministrul a fost primul care a plecat")
+    assert found("prim-ministru") == ["Prim-ministrul a demisionat"]
+
+
+def test_exclusion_leaves_out_articles_with_the_word(corpus):
+    assert sorted(found("echipa")) == sorted(
+        [corpus["fotbal"].headline, corpus["handbal"].headline]
+    )
+    assert found("echipa -fotbal") == [corpus["handbal"].headline]
+    assert found('echipa -"echipa nationala"') == [corpus["handbal"].headline]
+
+
+def test_all_words_must_appear(corpus):
+    assert found("spital cardiologie") == [corpus["spital"].headline]
+    assert found("spital fotbal") == []
+
+
+def test_a_query_of_exclusions_only_finds_nothing(corpus):
+    assert found("-fotbal") == []
+
+
+def test_text_in_the_body_is_found_without_its_html(now):
+    make_article(
+        now=now, headline="Știre", body='<p>Un <a href="/x">raport</a> al <em>Curții</em></p>'
+    )
+    assert found("raportul curtii") == ["Știre"]
+    assert found("href") == []
+
+
+def test_headline_ranks_above_lead_above_body(now):
+    for n in range(4):
+        make_article(now=now, headline=f"Altceva {n}", standfirst="Fără legătură.")
+    make_article(now=now, headline="Știre din corp", body="<p>Trenul de noapte întârzie.</p>")
+    make_article(now=now, headline="Știre din titlu: trenul întârzie")
+    make_article(now=now, headline="Știre din rezumat", standfirst="Trenul de noapte întârzie.")
+    assert found("tren") == [
+        "Știre din titlu: trenul întârzie",
+        "Știre din rezumat",
+        "Știre din corp",
+    ]
+
+
+def test_between_equal_matches_the_newer_article_ranks_first(now):
+    make_article(now=now, headline="Ploi abundente la munte", days_ago=9)
+    make_article(now=now, headline="Ploi abundente la munte azi", days_ago=1)
+    assert found("ploi") == ["Ploi abundente la munte azi", "Ploi abundente la munte"]
+
+
+def test_recency_is_blended_with_relevance_not_a_hard_sort(now):
+    """A headline match from last week outranks a mention in today's body; a headline
+    match from two years ago does not (relevance / (1 + age / 30 days))."""
+    for n in range(4):
+        make_article(now=now, headline=f"Altă știre {n}", standfirst="Fără legătură.")
+    body = "<p>" + "Text despre altceva. " * 5 + "Seceta continuă.</p>"
+    make_article(now=now, headline="Azi: vremea în țară", body=body, days_ago=0)
+    make_article(now=now, headline="Seceta lovește sudul", days_ago=7)
+    make_article(now=now, headline="Seceta de acum doi ani", days_ago=730)
+    assert found("seceta") == [
+        "Seceta lovește sudul",
+        "Azi: vremea în țară",
+        "Seceta de acum doi ani",
+    ]
+
+
+def test_results_carry_a_rank_best_first(corpus):
+    ranks = [a.search_rank for a in article_search(query="echipa")]
+    assert len(ranks) == 2 and ranks == sorted(ranks, reverse=True) and ranks[-1] > 0
+
+
+def test_drafts_and_future_articles_are_never_found(now):
+    make_article(
+        now=now, headline="Vulcanul ciornă", status=Article.Status.DRAFT, published_at=None
+    )
+    make_article(now=now, headline="Vulcanul de mâine", published_at=now + timedelta(minutes=5))
+    make_article(
+        now=now,
+        headline="Vulcanul programat",
+        status=Article.Status.SCHEDULED,
+        published_at=now + timedelta(hours=1),
+    )
+    make_article(now=now, headline="Vulcanul de ieri", days_ago=1)
+    assert found("vulcanul") == ["Vulcanul de ieri"]
+    assert [a.headline for a in Article.objects.search("vulcanul")] != []  # all indexed
+
+
+def test_a_scheduled_article_is_found_the_moment_its_time_comes(now, time_machine):
+    make_article(
+        now=now,
+        headline="Eclipsa de diseară",
+        status=Article.Status.SCHEDULED,
+        published_at=now + timedelta(hours=1),
+    )
+    assert found("eclipsa") == []
+    time_machine.move_to(now + timedelta(hours=1, seconds=1), tick=False)
+    assert found("eclipsa") == ["Eclipsa de diseară"]
+
+
+def test_index_follows_publish_edit_unpublish_and_delete_at_once(now):
+    section = section_get_or_create(name="Economie")
+    article = article_save(
+        article=Article(headline="Inflația scade", section=section, standfirst="Date noi.")
+    )
+    assert found("inflatia") == []  # draft
+
+    article.status, article.published_at = Article.Status.PUBLISHED, now - timedelta(hours=1)
+    article_save(article=article)
+    assert found("inflatia") == ["Inflația scade"]
+
+    article.headline = "Dobânzile cresc"
+    article_save(article=article)
+    assert found("inflatia") == []
+    assert found("dobanzile") == ["Dobânzile cresc"]
+
+    article.status = Article.Status.DRAFT
+    article_save(article=article)
+    assert found("dobanzile") == []
+
+    article.status = Article.Status.PUBLISHED
+    article_save(article=article)
+    size = index_size()
+    article_delete(article=article)
+    assert found("dobanzile") == []
+    assert index_size() == size - 1
+
+
+def test_filters_by_section(corpus):
+    sport = section_get_or_create(name="Sport")
+    externe = section_get_or_create(name="Externe")
+    assert sorted(found("echipa", section=sport)) == sorted(
+        [corpus["fotbal"].headline, corpus["handbal"].headline]
+    )
+    assert found("echipa", section=externe) == []
+
+
+def test_filters_by_local_publication_dates_both_included(now):
+    # NOW is 1 November 2024, 17:21 in Bucharest.
+    make_article(now=now, headline="Ninsoare la Brașov", published_at=now - timedelta(days=1))
+    make_article(now=now, headline="Ninsoare la Sibiu", published_at=now - timedelta(days=3))
+    make_article(now=now, headline="Ninsoare la Iași", published_at=now - timedelta(days=10))
+    assert sorted(found("ninsoare", date_from=date(2024, 10, 29), date_to=date(2024, 10, 31))) == [
+        "Ninsoare la Brașov",
+        "Ninsoare la Sibiu",
+    ]
+    assert found("ninsoare", date_from=date(2024, 10, 31)) == ["Ninsoare la Brașov"]
+    assert found("ninsoare", date_to=date(2024, 10, 22)) == ["Ninsoare la Iași"]
+
+
+def test_rebuild_command_indexes_articles_written_around_the_services(now):
+    ArticleFactory(headline="Cutremur în Vrancea", slug="cutremur", published_at=now)
+    gone = make_article(now=now, headline="Cutremur vechi")
+    Article.objects.filter(pk=gone.pk).delete()  # leaves its index entry behind
+    assert found("cutremur") == []
+
+    out = StringIO()
+    call_command("rebuild_search_index", "--no-progress", "--chunk-size", "1", stdout=out)
+
+    assert found("cutremur") == ["Cutremur în Vrancea"]
+    assert index_size() == Article.objects.count() == 1
+    assert "Search index rebuilt: 1 articles." in out.getvalue()
+
+
+def test_rebuild_twice_changes_nothing(corpus):
+    call_command("rebuild_search_index", "--no-progress", stdout=StringIO())
+    call_command("rebuild_search_index", "--no-progress", stdout=StringIO())
+    assert index_size() == len(corpus)
+    assert found("diplomatie") == [corpus["diplomatie"].headline]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_sqlite_reads_the_full_text_matches_first(corpus):
+    """Looping over articles and probing the FTS index for each would re-run the full-text
+    query (and bm25's statistics) once per article: slow on a large archive."""
+    sport = section_get_or_create(name="Sport")
+    with CaptureQueriesContext(connection) as queries:
+        for results in [article_search(query="echipa -fotbal"), found_in(sport, "echipa")]:
+            results.count()
+            list(results[:10])
+    assert len(queries) == 4
+    for query in queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            steps = [row[-1] for row in cursor.fetchall()]
+        fts = next(i for i, step in enumerate(steps) if "newsroom_article_search" in step)
+        article = next(i for i, step in enumerate(steps) if "newsroom_article " in step)
+        assert fts < article, steps
+        assert "USING INTEGER PRIMARY KEY" in steps[article], steps
+
+
+def found_in(section, query):
+    return article_search(query=query, section=section)
