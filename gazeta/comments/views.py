@@ -55,7 +55,9 @@ def _article_or_404(raw_id) -> Article:
         article_id = int(raw_id)
     except (TypeError, ValueError):
         raise Http404("No article.") from None
-    article = Article.objects.for_detail().published().filter(pk=article_id).first()
+    article = (
+        Article.objects.for_detail().with_public_corrections().published().filter(pk=article_id)
+    ).first()
     if article is None:
         raise Http404("No article.")
     return article

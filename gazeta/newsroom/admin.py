@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Article, ArticleRedirect, Author, Byline, Credit, Section, Tag
+from .models import (
+    Agency,
+    Article,
+    ArticleRedirect,
+    Author,
+    Byline,
+    Correction,
+    Credit,
+    Section,
+    Tag,
+)
 from .services import article_delete, article_save
 
 
@@ -9,6 +19,12 @@ class BylineInline(admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "placement", "published_at"]
 
 
 class CreditInline(admin.TabularInline):
@@ -25,7 +41,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    inlines = [BylineInline, CreditInline]
+    inlines = [BylineInline, CreditInline, CorrectionInline]
     list_select_related = ["section"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "section", "standfirst", "body"]}),

@@ -15,4 +15,6 @@ urlpatterns = [
     path("subiect/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-atom"),
     path("autor/<slug:slug>/", feeds.AuthorFeed(), name="author"),
     path("autor/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-atom"),
+    path("corecturi/", feeds.CorrectionsFeed(), name="corrections"),
+    path("corecturi/atom/", feeds.CorrectionsAtomFeed(), name="corrections-atom"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from gazeta.core.cache import public_cache
 
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, Correction, Section, Tag
 from .structured_data import (
     absolute_url,
     article_author_names,
@@ -217,3 +217,54 @@ class TagAtomFeed(TagFeed):
 class AuthorAtomFeed(AuthorFeed):
     feed_type = AtomFeed
     url_name = "feeds:author-atom"
+
+
+class CorrectionsFeed(Feed):
+    """Corrections, clarifications and updates to published articles, newest first."""
+
+    feed_type = RssFeed
+    url_name = "feeds:corrections"
+
+    def __call__(self, request, *args, **kwargs):
+        return public_cache(super().__call__(request, *args, **kwargs))
+
+    def title(self):
+        return _("Corrections · %(site)s") % {"site": settings.GAZETA_SITE_NAME}
+
+    def description(self):
+        return _("Corrections, clarifications and updates to %(site)s articles.") % {
+            "site": settings.GAZETA_SITE_NAME
+        }
+
+    def link(self):
+        return absolute_url(reverse("newsroom:correction-list"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
+    def items(self):
+        corrections = Correction.objects.public().select_related("article__section")
+        return corrections[: settings.GAZETA_FEED_ITEM_COUNT]
+
+    def item_title(self, correction):
+        return f"{correction.get_kind_display()}: {correction.article.headline}"
+
+    def item_description(self, correction):
+        return correction.text
+
+    def item_link(self, correction):
+        return absolute_url(correction.get_absolute_url())
+
+    def item_guid(self, correction):
+        host = urlsplit(settings.GAZETA_SITE_URL).hostname
+        return f"tag:{host},{correction.published_at:%Y-%m-%d}:correction:{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.published_at
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = AtomFeed
+    url_name = "feeds:corrections-atom"

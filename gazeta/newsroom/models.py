@@ -169,6 +169,12 @@ class ArticleQuerySet(models.QuerySet):
 
         return search_queryset(self, query, now=now)
 
+    def with_public_corrections(self):
+        """Prefetch the correction notices readers may see (one extra query)."""
+        return self.prefetch_related(
+            models.Prefetch("corrections", queryset=Correction.objects.public())
+        )
+
     def for_detail(self):
         return self.select_related("section").prefetch_related(
             models.Prefetch(
@@ -370,3 +376,47 @@ class ArticleViewCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}:00: {self.views}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self, *, now=None):
+        """Notices readers see: released, on a published article."""
+        now = now or timezone.now()
+        return self.filter(published_at__lte=now, article__in=Article.objects.published(now=now))
+
+
+class Correction(RomanianTextMixin, models.Model):
+    """A typed notice on an article: a correction, a clarification or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "corectie", _("Correction")
+        CLARIFICATION = "precizare", _("Clarification")
+        UPDATE = "actualizare", _("Update")
+
+    class Placement(models.TextChoices):
+        TOP = "top", _("Above the article")
+        BOTTOM = "bottom", _("Below the article")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(_("text"))
+    placement = models.CharField(
+        _("placement"), max_length=10, choices=Placement.choices, default=Placement.TOP
+    )
+    published_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("correction notice")
+        verbose_name_plural = _("correction notices")
+        indexes = [models.Index(fields=["published_at"], name="correction_published_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#corectie-{self.pk}"

@@ -165,6 +165,17 @@ def article_jsonld(article: Article) -> dict:
     agencies = [_agency(credit.agency) for credit in article.credits.all()]
     if agencies:
         data["sourceOrganization"] = agencies
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{c.get_kind_display()}: {c.text}",
+            "datePublished": w3c_datetime(c.published_at),
+            "url": absolute_url(c.get_absolute_url()),
+        }
+        for c in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
     return data
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("v/<int:pk>/", views.ArticleBeaconView.as_view(), name="article-beacon"),
     path("cauta/", views.SearchView.as_view(), name="search"),
+    path("corecturi/", views.CorrectionListView.as_view(), name="correction-list"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path(
         "<slug:section_slug>/<slug:slug>/",

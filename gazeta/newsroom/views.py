@@ -16,7 +16,7 @@ from gazeta.core.cache import private_no_cache, public_cache
 from gazeta.core.http import client_ip
 
 from . import popularity, search
-from .models import Article, ArticleRedirect, Author, Section, Tag
+from .models import Article, ArticleRedirect, Author, Correction, Section, Tag
 from .selectors import home_page_stories
 
 
@@ -74,7 +74,7 @@ class ArticleDetailView(PublicCacheMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_detail()
+        articles = Article.objects.for_detail().with_public_corrections()
         user = self.request.user
         if user.is_authenticated and user.has_perm("newsroom.change_article"):
             return articles
@@ -216,3 +216,16 @@ class SearchView(ListView):
         context = super().get_context_data(**self.search_context(), **kwargs)
         context["articles"] = search.attach_highlights(context["articles"], context["query"])
         return context
+
+
+class CorrectionListView(PublicCacheMixin, ListView):
+    """Every public correction, clarification and update notice, newest first."""
+
+    template_name = "newsroom/correction_list.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.GAZETA_SECTION_PAGE_SIZE
+
+    def get_queryset(self):
+        return Correction.objects.public().select_related("article__section")

@@ -22,9 +22,9 @@ HOME_QUERIES = 5 + SECTION_COUNT
 # Section menu; the section or author; count for the paginator; one page of cards.
 SECTION_QUERIES = 4
 AUTHOR_QUERIES = 4
-# Section menu; article with its section; bylines, credits and tags; the comment thread;
-# related articles: sharing tags, then the same section.
-ARTICLE_QUERIES = 8
+# Section menu; article with its section; bylines, credits, tags and correction notices; the
+# comment thread; related articles: sharing tags, then the same section.
+ARTICLE_QUERIES = 9
 
 
 def bulk_articles(count: int, *, sections: list[Section], now) -> list[Article]:

@@ -297,7 +297,7 @@ def test_publisher_logo_can_be_an_absolute_address(client, settings, now):
 
 
 def test_head_tags_run_no_queries_once_the_article_is_loaded(article, rf):
-    loaded = Article.objects.for_detail().get(pk=article.pk)
+    loaded = Article.objects.for_detail().with_public_corrections().get(pk=article.pk)
     with CaptureQueriesContext(connection) as queries:
         html = render_to_string(
             "components/seo_article.html", {"article": loaded, "site_name": "Gazeta"}
