@@ -4,7 +4,9 @@ addresses, dates, and schema.org JSON-LD.
 Every absolute address is built on ``GAZETA_SITE_URL`` (like the canonical link), never on the
 host a request came in on, so feeds, sitemaps and structured data agree with each other."""
 
+import html
 import json
+import re
 import struct
 from functools import cache
 from urllib.parse import urlsplit
@@ -90,6 +92,16 @@ def _png_size(static_path: str) -> tuple[int, int] | None:
     return struct.unpack(">II", header[16:24])
 
 
+_BODY_IMAGE = re.compile(r'<img[^>]*\ssrc="([^"]+)"')
+
+
+def article_image_url(article: Article) -> str:
+    """The article's picture for search engines and link previews: the first image of its
+    body, else the site's logo (articles get a featured image with the media library)."""
+    found = _BODY_IMAGE.search(article.body or "")
+    return absolute_url(html.unescape(found.group(1))) if found else publisher_logo_url()
+
+
 def publisher_logo() -> dict:
     logo = {"@type": "ImageObject", "url": publisher_logo_url()}
     size = _png_size(settings.GAZETA_PUBLISHER_LOGO)
@@ -153,6 +165,7 @@ def article_jsonld(article: Article) -> dict:
         "articleSection": article.section.name,
         "inLanguage": language(),
         "isAccessibleForFree": True,
+        "image": [article_image_url(article)],
     }
     if article.standfirst:
         data["description"] = Truncator(article.standfirst).words(DESCRIPTION_WORDS, truncate=" …")

@@ -40,6 +40,11 @@ def publisher_logo_url():
 
 
 @register.simple_tag
+def article_image_url(article):
+    return structured_data.article_image_url(article)
+
+
+@register.simple_tag
 def article_structured_data(article):
     """NewsArticle and BreadcrumbList for an article page."""
     return structured_data.jsonld_script(

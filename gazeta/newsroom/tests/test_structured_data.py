@@ -118,8 +118,19 @@ def test_article_page_has_a_complete_news_article(client, article, now):
         {"@type": "Organization", "name": "AFP", "url": "https://www.afp.com/"},
         {"@type": "Organization", "name": "Agerpres"},
     ]
-    # No picture of its own yet; the logo is the publisher's, not the article's image.
-    assert "image" not in news
+    # No picture in the body: the site's logo stands in until the media library lands.
+    assert news["image"] == [LOGO]
+
+
+def test_first_body_image_is_the_article_image(client, now):
+    article = ArticleFactory(
+        body='<p>Text.</p><figure><img src="/media/pod.jpg" alt="Podul"></figure>'
+        '<img src="https://foto.example/2.jpg" alt="">'
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    news = extract(client.get(article.get_absolute_url()))["jsonld"]["NewsArticle"]
+    assert news["image"] == [absolute("/media/pod.jpg")]
+    assert f'<meta property="og:image" content="{absolute("/media/pod.jpg")}">' in html
 
 
 def test_canonical_link_matches_the_structured_data_url(client, article):
