@@ -13,6 +13,8 @@ ADMINISTRATOR = "Administrator"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     REPORTER: (
+        # Without newsroom.publish_article the article admin limits these to the reporter's
+        # own drafts (articles signed by their author profile) and keeps release fields read-only.
         "newsroom.add_article",
         "newsroom.change_article",
         "newsroom.view_article",
@@ -30,7 +32,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "newsroom.view_author",
         "newsroom.view_agency",
     ),
-    EDITOR: ("newsroom.*", "importers.view_importrun"),
+    # ``newsroom.*`` already holds it; naming publish_article makes a sync fail loudly if
+    # the permission ever disappears, since the article admin keys every release on it.
+    EDITOR: ("newsroom.*", "newsroom.publish_article", "importers.view_importrun"),
     MODERATOR: (
         "comments.view_comment",
         "comments.change_comment",

@@ -2,11 +2,15 @@
 
 from collections.abc import Iterable, Mapping
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .roles import DEMO_ACCOUNTS, DEMO_SUPERUSERS, ROLE_PERMISSIONS
+
+DEMO_REPORTER_NAME = "Ioana Crăciun"
+DEMO_REPORTER_SLUG = "ioana-craciun"
 
 
 class UnknownPermission(ValueError):
@@ -67,5 +71,21 @@ def demo_accounts_ensure(
             user.set_password(password)
         user.save()
         user.groups.set([groups[role]])
+        if role == "Reporter":
+            _demo_reporter_byline(user)
         rows.append((username, role, is_superuser))
     return rows
+
+
+def _demo_reporter_byline(user) -> None:
+    """Reporters sign what they write, so the demo reporter gets an author profile: the demo
+    paper's Ioana Crăciun when her articles are loaded, else a new one. Looked up through the
+    app registry: accounts sits below newsroom and does not import it."""
+    Author = apps.get_model("newsroom", "Author")  # noqa: N806
+    if Author.objects.filter(user=user).exists():
+        return
+    author = Author.objects.filter(slug=DEMO_REPORTER_SLUG, user__isnull=True).first()
+    if author is None:
+        author = Author(name=DEMO_REPORTER_NAME, slug=f"{DEMO_REPORTER_SLUG}-{user.pk}")
+    author.user = user
+    author.save()

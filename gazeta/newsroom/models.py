@@ -134,6 +134,17 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
+    def visible_to(self, user):
+        """What ``user`` may read at the public address: everything for those who publish,
+        published articles plus their own for reporters, published ones for everyone else."""
+        if user.is_authenticated and user.has_perm("newsroom.publish_article"):
+            return self
+        published = self.published()
+        if user.is_authenticated and user.has_perm("newsroom.change_article"):
+            own = self.filter(bylines__author__user=user).values("pk")
+            return self.filter(Q(pk__in=published.values("pk")) | Q(pk__in=own))
+        return published
+
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
 
@@ -236,6 +247,7 @@ class Article(RomanianTextMixin, models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
             models.Index(

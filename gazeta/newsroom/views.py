@@ -74,11 +74,7 @@ class ArticleDetailView(PublicCacheMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_detail().with_public_corrections()
-        user = self.request.user
-        if user.is_authenticated and user.has_perm("newsroom.change_article"):
-            return articles
-        return articles.published()
+        return Article.objects.for_detail().with_public_corrections().visible_to(self.request.user)
 
     def get(self, request, *args, **kwargs):
         try:

@@ -185,3 +185,13 @@ def test_roles_table_resolves_against_the_migrated_database():
 
     assert set(groups) == set(roles.ROLE_PERMISSIONS)
     assert set(roles.DEMO_ACCOUNTS.values()) <= set(groups)
+
+
+@pytest.mark.django_db
+def test_demo_reporter_gets_an_author_profile_once(var_dir):
+    from gazeta.newsroom.models import Author
+
+    call_command("ensure_demo_accounts", stdout=StringIO())
+    call_command("ensure_demo_accounts", stdout=StringIO())
+    reporter = get_user_model().objects.get(username="reporter")
+    assert Author.objects.filter(user=reporter).count() == 1

@@ -19,7 +19,9 @@ def now(time_machine):
 def editor(db):
     user = get_user_model().objects.create_user(username="editor", is_staff=True)
     user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="newsroom", codename="change_article")
+        *Permission.objects.filter(
+            content_type__app_label="newsroom", codename__in=["change_article", "publish_article"]
+        )
     )
     return user
 
