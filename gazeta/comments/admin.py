@@ -156,41 +156,31 @@ class CommentAdmin(admin.ModelAdmin):
             % {"count": count},
         )
 
-    @admin.action(
-        description=_("Ban the email addresses of selected comments"), permissions=["change"]
-    )
-    def ban_email(self, request, queryset):
-        emails = {c.email.lower() for c in queryset if c.email}
-        for email in emails:
+    def _ban(self, request, kind, values):
+        for value in values:
             services.commenter_ban(
-                kind=Ban.Kind.EMAIL,
-                value=email,
+                kind=kind,
+                value=value,
                 by=request.user,
                 reason=_("banned from the moderation queue"),
             )
         self._report(
             request,
-            ngettext("%(count)d address banned.", "%(count)d addresses banned.", len(emails))
-            % {"count": len(emails)},
+            ngettext("%(count)d address banned.", "%(count)d addresses banned.", len(values))
+            % {"count": len(values)},
         )
+
+    @admin.action(
+        description=_("Ban the email addresses of selected comments"), permissions=["change"]
+    )
+    def ban_email(self, request, queryset):
+        self._ban(request, Ban.Kind.EMAIL, {c.email.lower() for c in queryset if c.email})
 
     @admin.action(
         description=_("Ban the IP addresses of selected comments"), permissions=["change"]
     )
     def ban_ip(self, request, queryset):
-        ips = {c.ip_address for c in queryset if c.ip_address}
-        for ip in ips:
-            services.commenter_ban(
-                kind=Ban.Kind.IP,
-                value=ip,
-                by=request.user,
-                reason=_("banned from the moderation queue"),
-            )
-        self._report(
-            request,
-            ngettext("%(count)d address banned.", "%(count)d addresses banned.", len(ips))
-            % {"count": len(ips)},
-        )
+        self._ban(request, Ban.Kind.IP, {c.ip_address for c in queryset if c.ip_address})
 
     @admin.action(
         description=_("Export everything stored about these commenters"), permissions=["change"]
