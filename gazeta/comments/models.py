@@ -14,9 +14,6 @@ class CommentQuerySet(models.QuerySet):
         """What readers may see: approved comments only."""
         return self.filter(status=Comment.Status.APPROVED)
 
-    def held(self):
-        return self.filter(status=Comment.Status.PENDING)
-
     def for_article(self, article):
         return self.filter(article=article).order_by("created_at", "id")
 

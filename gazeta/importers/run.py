@@ -22,7 +22,6 @@ from tqdm import tqdm
 from gazeta.comments.models import Comment
 from gazeta.comments.services import comment_import
 from gazeta.newsroom.models import Article, Byline, Credit
-from gazeta.newsroom.sanitize import sanitize_body
 from gazeta.newsroom.services import (
     agency_get_or_create,
     article_save,
@@ -192,7 +191,6 @@ def article_import(item: ArticleItem) -> tuple[Outcome, int]:
         if item.external_id:
             article.external_id = item.external_id
         article.normalize_text_fields()
-        article.body = sanitize_body(article.body)
         after = article_state(article, authors=authors, agencies=agencies, tags=tags)
         if after == before and keeps_stored_revision(stored_revision, item.updated_at):
             article.revised_at = stored_revision

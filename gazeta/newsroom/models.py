@@ -265,15 +265,17 @@ class Article(RomanianTextMixin, models.Model):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
-        self.body = sanitize_body(self.body)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse(
             "newsroom:article-detail",
             kwargs={"section_slug": self.section.slug, "slug": self.slug},
         )
+
+    def normalize_text_fields(self) -> None:
+        """Text fields as stored: comma-below diacritics, no control characters, and the body
+        reduced to the allow-list. Runs on every save; services call it to compare texts."""
+        super().normalize_text_fields()
+        self.body = sanitize_body(self.body)
 
     @property
     def is_published(self) -> bool:

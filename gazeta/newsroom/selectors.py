@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Article, Byline, Section
+from .models import Article, Section
 from .popularity import hour_of
 
 
@@ -44,13 +44,6 @@ def home_page_stories() -> HomePage:
         if articles:
             blocks.append(SectionBlock(section=section, articles=articles))
     return HomePage(top_story=top_story, latest=latest, sections=blocks)
-
-
-def with_bylines(queryset):
-    """Prefetch the ordered bylines a card or article page shows (one extra query)."""
-    return queryset.prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
-    )
 
 
 def article_related(*, article: Article, limit: int = 4) -> list[Article]:

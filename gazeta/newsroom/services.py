@@ -8,7 +8,6 @@ from django.utils import timezone
 from gazeta.core.text import normalize_romanian, romanian_slugify
 
 from .models import Agency, Article, ArticleRedirect, Author, Byline, Credit, Section, Tag
-from .sanitize import sanitize_body
 from .search import search_index_remove, search_index_update
 
 DESK_PREFIXES = ("redacția", "redactia", "redacţia")
@@ -95,7 +94,6 @@ def article_save(
             .first()
         )
     article.normalize_text_fields()
-    article.body = sanitize_body(article.body)
     if not article.slug:
         article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
     if previous is not None and previous.is_published:
