@@ -50,6 +50,14 @@ def render_form_again(request, article, form, *, status: int, message: str = "")
     return private_no_cache(response)
 
 
+def render_retry(request, form):
+    """The reader's text in a page that needs no database: when the database cannot answer
+    at all, the article page cannot be drawn, but nothing the reader typed is lost."""
+    response = render(request, "comments/retry.html", {"form": form}, status=503)
+    response["Retry-After"] = "5"
+    return private_no_cache(response)
+
+
 def _article_or_404(raw_id) -> Article:
     try:
         article_id = int(raw_id)
@@ -66,8 +74,12 @@ def _article_or_404(raw_id) -> Article:
 @csrf_exempt  # Replaced by the same-origin check below; see is_same_origin.
 @require_POST
 def comment_post(request):
-    article = _article_or_404(request.POST.get("article"))
     form = CommentForm(request.POST)
+    try:
+        article = _article_or_404(request.POST.get("article"))
+    except OperationalError:
+        logger.warning("Comment not stored: database unavailable", exc_info=True)
+        return render_retry(request, form)
     if not is_same_origin(request):
         return render_form_again(
             request,
@@ -102,13 +114,16 @@ def comment_post(request):
         return response
     except OperationalError:
         logger.warning("Comment not stored: database busy", exc_info=True)
-        response = render_form_again(
-            request,
-            article,
-            form,
-            status=503,
-            message=_("We could not save your comment just now. Please send it again."),
-        )
+        try:
+            response = render_form_again(
+                request,
+                article,
+                form,
+                status=503,
+                message=_("We could not save your comment just now. Please send it again."),
+            )
+        except OperationalError:
+            return render_retry(request, form)
         response["Retry-After"] = "5"
         return response
 

@@ -271,3 +271,25 @@ def test_moderators_are_emailed_about_held_comments(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["sef@gazeta.example"]
     assert article.headline in mail.outbox[0].subject
+
+
+def test_database_unavailable_keeps_the_text_in_a_page_that_needs_no_database(
+    client, article, monkeypatch
+):
+    from django.db import OperationalError
+
+    from gazeta.comments import views
+
+    def unavailable(raw_id):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views, "_article_or_404", unavailable)
+    response = post(client, form_data(article, body="Textul meu, să nu se piardă."))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    html = response.content.decode()
+    assert "Textul meu, să nu se piardă." in html
+    assert 'value="ion@example.org"' in html
+    assert f'name="article" value="{article.pk}"' in html
+    assert "private" in response["Cache-Control"]
+    assert Comment.objects.count() == 0
