@@ -37,14 +37,17 @@ class HomeView(PublicCacheMixin, TemplateView):
         return super().get_context_data(page=home_page_stories(), **kwargs)
 
 
-class ArticleListMixin(PublicCacheMixin):
-    """Shared by the section and author fronts: published cards, paginated (bad page → 404)."""
-
-    paginate_by = None
-    context_object_name = "articles"
+class PagedListMixin(PublicCacheMixin):
+    """Public lists, paginated like section fronts (a bad ``?page=`` is a 404)."""
 
     def get_paginate_by(self, queryset):
         return settings.GAZETA_SECTION_PAGE_SIZE
+
+
+class ArticleListMixin(PagedListMixin):
+    """Shared by the section, author and topic fronts: published cards."""
+
+    context_object_name = "articles"
 
 
 class SectionDetailView(ArticleListMixin, ListView):
@@ -113,7 +116,7 @@ class TagDetailView(ArticleListMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class ArticleArchiveMixin(PublicCacheMixin):
+class ArticleArchiveMixin(PagedListMixin):
     """Shared by the date archives: published articles by publication time in the site's
     time zone, paginated; an empty, invalid or future period is a 404."""
 
@@ -126,9 +129,6 @@ class ArticleArchiveMixin(PublicCacheMixin):
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
-
-    def get_paginate_by(self, queryset):
-        return settings.GAZETA_SECTION_PAGE_SIZE
 
     def get(self, request, *args, **kwargs):
         # Also keeps year 9999 away from date arithmetic that would overflow.
@@ -214,14 +214,11 @@ class SearchView(ListView):
         return context
 
 
-class CorrectionListView(PublicCacheMixin, ListView):
+class CorrectionListView(PagedListMixin, ListView):
     """Every public correction, clarification and update notice, newest first."""
 
     template_name = "newsroom/correction_list.html"
     context_object_name = "corrections"
-
-    def get_paginate_by(self, queryset):
-        return settings.GAZETA_SECTION_PAGE_SIZE
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article__section")
