@@ -10,7 +10,8 @@ from gazeta.core.text import normalize_romanian, romanian_slugify
 from .models import Agency, Article, ArticleRedirect, Author, Byline, Credit, Section, Tag
 from .search import search_index_remove, search_index_update
 
-DESK_PREFIXES = ("redacția", "redactia", "redacţia")
+# Names are normalised first, so the cedilla spelling never reaches this check.
+DESK_PREFIXES = ("redacția", "redactia")
 
 
 def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 80) -> str:
@@ -28,40 +29,38 @@ def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 80) -> s
     return slug
 
 
-def section_get_or_create(*, name: str) -> Section:
-    """The section called ``name`` (matched by slug), created when missing."""
+def _named_get_or_create(model, *, name: str, **defaults):
+    """The ``model`` row whose slug is that of ``name``, created (and validated, so a name
+    that is too long is a clear error) when missing."""
     name = normalize_romanian(name.strip())
     slug = romanian_slugify(name)
-    section = Section.objects.filter(slug=slug).first()
-    if section is None:
-        section = Section(name=name, slug=slug)
-        section.full_clean(validate_unique=False)
-        section.save()
-    return section
+    row = model.objects.filter(slug=slug).first()
+    if row is None:
+        row = model(name=name, slug=slug, **defaults)
+        row.full_clean(validate_unique=False)
+        row.save()
+    return row
+
+
+def section_get_or_create(*, name: str) -> Section:
+    """The section called ``name`` (matched by slug), created when missing."""
+    return _named_get_or_create(Section, name=name)
 
 
 def author_get_or_create(*, name: str) -> Author:
     """The author or desk called ``name``; names starting with “Redacția” are desks."""
-    name = normalize_romanian(name.strip())
-    slug = romanian_slugify(name)
-    author = Author.objects.filter(slug=slug).first()
-    if author is None:
-        author = Author.objects.create(
-            name=name, slug=slug, is_desk=name.lower().startswith(DESK_PREFIXES)
-        )
-    return author
+    is_desk = normalize_romanian(name.strip()).lower().startswith(DESK_PREFIXES)
+    return _named_get_or_create(Author, name=name, is_desk=is_desk)
 
 
 def agency_get_or_create(*, name: str) -> Agency:
-    name = normalize_romanian(name.strip())
-    slug = romanian_slugify(name)
-    return Agency.objects.filter(slug=slug).first() or Agency.objects.create(name=name, slug=slug)
+    """The wire agency called ``name``, created when missing."""
+    return _named_get_or_create(Agency, name=name)
 
 
 def tag_get_or_create(*, name: str) -> Tag:
-    name = normalize_romanian(name.strip())
-    slug = romanian_slugify(name)
-    return Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
+    """The tag called ``name``, created when missing."""
+    return _named_get_or_create(Tag, name=name)
 
 
 @transaction.atomic
