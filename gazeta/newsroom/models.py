@@ -240,6 +240,14 @@ class Article(RomanianTextMixin, models.Model):
         Agency, through="Credit", related_name="articles", verbose_name=_("wire agencies")
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    featured_image = models.ForeignKey(
+        "media.Image",
+        verbose_name=_("featured image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="featured_in",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -45,7 +45,13 @@ INSTALLED_APPS = [
     "gazeta.newsroom",
     "gazeta.comments",
     "gazeta.importers",
+    "gazeta.media",
+    "gazeta.frontpage",
+    "gazeta.pagecache",
     "ninja",
+    "simple_history",
+    "django_tasks_db",
+    "django_prose_editor",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gazeta.comments.middleware.PersonalisedPageMiddleware",
 ]
+
+# Background work (scheduled publishing, image renditions, notifications) is queued in the
+# database and run by `manage.py db_worker` (see README, Production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 ROOT_URLCONF = "gazeta.urls"
 WSGI_APPLICATION = "gazeta.wsgi.application"

@@ -16,3 +16,5 @@ STORAGES = {
 # Serve static files from the apps' folders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run at once, inside the test; tests of the worker itself switch to the database backend.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
