@@ -16,6 +16,11 @@ results with highlighted snippets, what the search page computes) and the *page*
     .venv/bin/python bench/search_latency.py --database sqlite --articles 5000
     .venv/bin/python bench/search_latency.py --database postgres \\
         --postgres-url postgres://USER@HOST:5432/postgres            # another PostgreSQL server
+    .venv/bin/python bench/search_latency.py --database-url sqlite:////abs/corpus.sqlite3
+
+With ``--database-url`` nothing is loaded or removed: the database must hold a corpus from
+``manage.py generate_demo_corpus`` (a million articles take minutes to generate, so it is made
+once and measured many times), and the queries come from that corpus's vocabulary.
 
 The text is generated from a vocabulary of inflected Romanian words spelled three ways
 (comma-below, legacy cedilla, no diacritics); queries come in the same three spellings.
@@ -112,6 +117,19 @@ QUERIES = {
     "phrase": ['"ministrul economiei"', '"primăria orașului"', '"legea pensiilor"'],
     "exclusion": ["guvern -buget", "echipa -meci", "spital -școală"],
     "three words + section": ["guvern lege parlament", "meci echipa festival"],
+}
+
+
+# The same kinds of query in the vocabulary of gazeta/newsroom/corpus.py (--database-url).
+DEMO_QUERIES = {
+    "one common word": ["guvernul", "proiectul", "autoritatilor", "spitalul", "echipa"],
+    "less common word": ["vaccinare", "moțiunea", "gimnastele", "jazz", "satelitului"],
+    "no diacritics": ["sedinta", "investitii", "pensiilor", "tarii", "judetele"],
+    "cedilla": ["şedinţă", "investiţii", "ţării", "judeţele", "preşedintele"],
+    "two words": ["spitalul judetean", "guvernul bugetul", "echipa nationala", "teatrul national"],
+    "phrase": ['"fonduri europene"', '"legea pensiilor"', '"consiliul judetean"'],
+    "exclusion": ["guvernul -buget", "echipa -fotbal", "spitalul -vaccinare"],
+    "three words + section": ["guvernul proiectul bugetul", "parlamentul legea pensiilor"],
 }
 
 
@@ -245,7 +263,7 @@ def load(count: int, seed: int) -> tuple[float, float]:
     return written, time.perf_counter() - started
 
 
-def measure(rounds: int) -> dict[str, tuple[list[float], list[float], list[int]]]:
+def measure(rounds: int, queries=None) -> dict[str, tuple[list[float], list[float], list[int]]]:
     from django.test import Client
 
     from gazeta.newsroom.models import Section
@@ -254,10 +272,10 @@ def measure(rounds: int) -> dict[str, tuple[list[float], list[float], list[int]]
     client = Client(HTTP_HOST="localhost")
     politics = Section.objects.get(slug="politica")
     results = {}
-    for kind, queries in QUERIES.items():
+    for kind, texts in (queries or QUERIES).items():
         query_times, page_times, counts = [], [], []
         for _ in range(rounds):
-            for q in queries:
+            for q in texts:
                 section = politics if kind.endswith("section") else None
                 started = time.perf_counter()
                 found = article_search(query=q, section=section)
@@ -279,10 +297,14 @@ def ms(values: list[float], q: float) -> str:
 
 
 def report(kind_db: str, count: int, load_times, results) -> None:
-    written, indexed = load_times
-    print(
-        f"\n{kind_db}: {count:,} articles; written in {written:.1f} s, indexed in {indexed:.1f} s"
-    )
+    if load_times is None:
+        print(f"\n{kind_db}: {count:,} articles (demo corpus)")
+    else:
+        written, indexed = load_times
+        print(
+            f"\n{kind_db}: {count:,} articles; written in {written:.1f} s, "
+            f"indexed in {indexed:.1f} s"
+        )
     header = ("query kind", "matches", "query p50", "query p95", "page p50", "page p95")
     row = "{:<24}{:>10}{:>12}{:>12}{:>12}{:>12}"
     print(row.format(*header))
@@ -328,12 +350,25 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="Seed of the generated text.")
     parser.add_argument(
+        "--database-url",
+        help="Measure this database, which holds a demo corpus (generate_demo_corpus); "
+        "nothing is loaded or removed.",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=DEFAULT_POSTGRES_URL,
         help="A PostgreSQL server database where the bench may create and drop its own "
         f"database (default {DEFAULT_POSTGRES_URL}).",
     )
     args = parser.parse_args()
+    if args.database_url:
+        configure_django(args.database_url)
+        from gazeta.newsroom.models import Article
+
+        count = Article.objects.count()
+        results = measure(args.rounds, DEMO_QUERIES)
+        report(args.database_url.split("@")[-1], count, None, results)
+        return 0
     if args.database == "both":
         # One process per database: Django is set up once per process.
         for kind in ["sqlite", "postgres"]:

@@ -25,6 +25,8 @@ urlpatterns = [
     path("sitemap/news.xml", sitemaps.news_sitemap, name="sitemap-news"),
     path("sitemap/<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("", include("gazeta.media.urls")),
+    path("", include("gazeta.frontpage.urls")),
     path("", include("gazeta.newsroom.urls")),
 ]
 

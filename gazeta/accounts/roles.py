@@ -31,10 +31,22 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "newsroom.view_tag",
         "newsroom.view_author",
         "newsroom.view_agency",
+        # The image library: upload pictures and describe them; deleting is for editors.
+        "media.add_image",
+        "media.change_image",
+        "media.view_image",
     ),
     # ``newsroom.*`` already holds it; naming publish_article makes a sync fail loudly if
     # the permission ever disappears, since the article admin keys every release on it.
-    EDITOR: ("newsroom.*", "newsroom.publish_article", "importers.view_importrun"),
+    EDITOR: (
+        "newsroom.*",
+        "newsroom.publish_article",
+        "importers.view_importrun",
+        # Home page curation: pinned slots and the breaking-news banner.
+        "frontpage.*",
+        # The image library, deleting included.
+        "media.*",
+    ),
     MODERATOR: (
         "comments.view_comment",
         "comments.change_comment",

@@ -115,13 +115,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _change_status(self, comments, status):
         action = {
+            Comment.Status.PENDING: services.comment_hold,
             Comment.Status.APPROVED: services.comment_approve,
             Comment.Status.SPAM: services.comment_mark_spam,
             Comment.Status.REMOVED: services.comment_remove,
-        }.get(status)
-        if action is None:
-            Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=status)
-            return len(comments)
+        }[status]
         return action(comments=comments)
 
     def _report(self, request, message):

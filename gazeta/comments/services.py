@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gazeta.newsroom.models import Article
+from gazeta.pagecache.purge import articles_changed
 
 from .models import Ban, Comment
 from .policy import CommentRefused, Submission, policy
@@ -134,7 +135,15 @@ def _set_status(comments, status: str) -> list[Comment]:
     for comment in changed:
         comment.status = status
     Comment.objects.bulk_update(changed, ["status"])
+    articles_changed(ids={c.article_id for c in changed}, own_page_only=True)
     return changed
+
+
+@transaction.atomic
+def comment_hold(*, comments: Iterable[Comment]) -> int:
+    """Put comments back in the moderation queue (hidden from readers). Returns how many
+    changed."""
+    return len(_set_status(comments, Comment.Status.PENDING))
 
 
 @transaction.atomic
@@ -217,6 +226,7 @@ def commenter_erase(*, email: str, remove_comments: bool = False) -> int:
     name “Anonim” and no email, website, IP address or browser. Returns how many comments.
     A ban on the address stays: preventing abuse is a reason to keep it."""
     comments = Comment.objects.by_commenter(email)
+    articles_changed(ids=comments.values_list("article_id", flat=True), own_page_only=True)
     if remove_comments:
         count = comments.count()
         # Replies by others stay, attached to nothing visible: detach them first.

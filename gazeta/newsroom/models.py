@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from gazeta.core.models import RomanianTextMixin
 
@@ -33,6 +34,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "healthz",
         "i18n",
         "v",
+        "previzualizare",
     }
 )
 
@@ -130,6 +132,7 @@ class ArticleQuerySet(models.QuerySet):
         scheduler flips its status, so readers never get a 404 for it."""
         now = now or timezone.now()
         return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             published_at__lte=now,
         )
@@ -147,6 +150,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
+
+    def due(self, *, now=None):
+        """Scheduled articles whose time has come (the worker marks them published)."""
+        return self.filter(status=Article.Status.SCHEDULED, published_at__lte=now or timezone.now())
+
+    def expired(self, *, now=None):
+        """Released articles past their expiry time (the worker takes them offline)."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            expires_at__lte=now or timezone.now(),
+        )
 
     def in_section(self, section):
         return self.filter(section=section)
@@ -170,8 +184,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """What an article card needs, in one query: the section joined, newest first."""
-        return self.select_related("section").order_by("-published_at", "-id")
+        """What an article card needs, in one query: the section and the featured image (its
+        renditions are on its row) joined, newest first."""
+        return self.select_related("section", "featured_image").order_by("-published_at", "-id")
 
     def search(self, query, *, now=None):
         """Articles matching ``query`` (text or ``search.SearchQuery``), best first, with a
@@ -187,7 +202,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "featured_image").prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author").order_by("position")
             ),
@@ -200,9 +215,18 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(RomanianTextMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        """Publication state: whether and when readers see the article."""
+
+        DRAFT = "draft", _("Not published")
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
+
+    class Workflow(models.TextChoices):
+        """Editorial state of the text, separate from publication."""
+
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
 
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -214,7 +238,22 @@ class Article(RomanianTextMixin, models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    workflow_state = models.CharField(
+        _("workflow"), max_length=20, choices=Workflow.choices, default=Workflow.DRAFT
+    )
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    embargo_until = models.DateTimeField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        help_text=_("Not to be published before this time, whatever else is decided."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        null=True,
+        blank=True,
+        help_text=_("Taken offline at this time."),
+    )
     revised_at = models.DateTimeField(
         _("updated at"),
         null=True,
@@ -250,6 +289,7 @@ class Article(RomanianTextMixin, models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -257,9 +297,16 @@ class Article(RomanianTextMixin, models.Model):
         verbose_name_plural = _("articles")
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
+            # Newest-first lists are read in index order and counted from the index alone
+            # (status and expiry are inside it); no index starts with the status, which
+            # SQLite without statistics would take and then sort every published article.
+            # See tests/test_query_plans.py.
             models.Index(
-                fields=["section", "status", "published_at"], name="article_section_pub_idx"
+                fields=["published_at", "id", "status", "expires_at"], name="article_list_idx"
+            ),
+            models.Index(
+                fields=["section", "published_at", "id", "status", "expires_at"],
+                name="article_section_list_idx",
             ),
         ]
         constraints = [
@@ -267,7 +314,23 @@ class Article(RomanianTextMixin, models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="article_released_has_time",
                 violation_error_message=_("A scheduled or published article needs a time."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(embargo_until__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(published_at__gte=F("embargo_until")),
+                name="article_not_before_embargo",
+                violation_error_message=_(
+                    "The publication time cannot be before the embargo ends."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="article_expires_after_publication",
+                violation_error_message=_("The expiry time must come after publication."),
+            ),
         ]
 
     def __str__(self):
@@ -287,10 +350,12 @@ class Article(RomanianTextMixin, models.Model):
 
     @property
     def is_published(self) -> bool:
+        now = timezone.now()
         return (
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     @property
@@ -442,3 +507,108 @@ class Correction(RomanianTextMixin, models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#corectie-{self.pk}"
+
+
+# Text fields that a live article changes through a pending version.
+PENDING_FIELDS = ("headline", "standfirst", "body")
+
+
+class PendingVersion(RomanianTextMixin, models.Model):
+    """Edits to a published article waiting for an editor: readers keep seeing the live text
+    until the editor publishes these changes."""
+
+    article = models.OneToOneField(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="pending"
+    )
+    headline = models.CharField(_("headline"), max_length=300)
+    standfirst = models.TextField(_("lead"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    workflow_state = models.CharField(
+        _("workflow"),
+        max_length=20,
+        choices=Article.Workflow.choices,
+        default=Article.Workflow.DRAFT,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pending version")
+        verbose_name_plural = _("pending versions")
+
+    def __str__(self):
+        return self.headline
+
+    def normalize_text_fields(self) -> None:
+        super().normalize_text_fields()
+        self.body = sanitize_body(self.body)
+
+
+class EditPresence(models.Model):
+    """Who has an article open in the admin, and when they were last seen (a soft lock)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="edit_presence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.article_id}"
+
+
+class AuditEntry(models.Model):
+    """A publication event: who did what to which article, and when. Kept when the article
+    is deleted (the headline is copied)."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Sent back to the writer")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        WENT_LIVE = "went_live", _("Went live as scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        EXPIRED = "expired", _("Expired")
+        CHANGES_PUBLISHED = "changes_published", _("Changes published")
+        NOTICE_DECLINED = "notice_declined", _("Correction notice declined")
+        RESTORED = "restored", _("Revision restored")
+        DELETED = "deleted", _("Deleted")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    headline = models.CharField(_("headline"), max_length=300)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.headline}"

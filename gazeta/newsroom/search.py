@@ -32,6 +32,12 @@ PostgreSQL: ``ts_rank_cd`` with weights A 1.0, B 0.4, C 0.1, normalised by docum
 divided by ``1 + age_in_days / GAZETA_SEARCH_RECENCY_DAYS``: with the default 30 days an
 article a month old needs twice the relevance of one published today to rank beside it.
 
+**At scale.** A search lists the newest ``SEARCH_MAX_RESULTS`` (1,000) matching articles, so
+its cost follows that number, not the archive: they are found first (``newest_matches`` of
+each backend: FTS5's rowid order on SQLite, then windows of the newest articles on both),
+then only they are ranked; the count shows at most 1,000. ``bench/search_latency.py``
+measures it.
+
 **Queries.** Words must all appear (AND); ``"words in quotes"`` must appear together, in
 that order; ``-word`` or ``-"some words"`` must not appear. Everything else (operators,
 punctuation, SQL) is just text: the query is parsed into terms of lexemes and the MATCH or
@@ -53,7 +59,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import connection as default_connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import BooleanField, Count, F, FloatField, Max, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.datastructures import Join
 from django.utils import timezone
@@ -67,6 +73,14 @@ from gazeta.core.text import CONTROL_CHARS
 # Longer queries are cut here (at a word boundary); more terms than this are ignored.
 QUERY_MAX_CHARS = 200
 QUERY_MAX_TERMS = 12
+# A search lists at most this many articles: the newest that match, best first. Ranking every
+# match of a common word costs time in proportion to the archive; readers of news look
+# through the recent ones, and reach older ones by narrowing the dates.
+SEARCH_MAX_RESULTS = 1000
+# Matches are looked for among this many of the newest articles first, then ten times as
+# many (see _newest_in_windows); SQLite first reads this many of the last-indexed matches.
+SEARCH_WINDOW = 10 * SEARCH_MAX_RESULTS
+SQLITE_FIRST_PASS = 2 * SEARCH_MAX_RESULTS
 # Longer "words" (base64, URLs run together) are not language and are left out.
 LEXEME_MAX_CHARS = 60
 # Only the start of a very long body is indexed (PostgreSQL caps a tsvector at 1 MB).
@@ -86,10 +100,21 @@ SPACE_RE = re.compile(r"\s+")
 _stemmer = snowballstemmer.stemmer("romanian")
 
 
+class _CombiningMarks(dict):
+    """``str.translate`` table that drops combining marks, filled as characters turn up."""
+
+    def __missing__(self, code: int):
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_COMBINING_MARKS = _CombiningMarks()
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` without diacritics: “Științe” and “Ştiinţe” both give “stiinte”."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text.lower()).translate(_COMBINING_MARKS)
 
 
 @lru_cache(maxsize=200_000)
@@ -195,6 +220,17 @@ def parse_query(value: "str | SearchQuery | None") -> SearchQuery:
 # Backends -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=200_000)
+def _quote_lexeme(lex: str) -> str:
+    return "'" + lex.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+@cache
+def _position_suffixes(weight: str) -> list[str]:
+    """``":<n><weight>"`` for every position a ``tsvector`` can hold (the last repeats)."""
+    return [f":{n}{weight}" for n in range(16384)]
+
+
 def _quote_fts5(term: Term) -> str:
     return '"' + " ".join(term.lexemes).replace('"', '""') + '"'
 
@@ -204,11 +240,77 @@ def _quote_tsquery(term: Term) -> str:
     return "(" + " <-> ".join(quoted) + ")"
 
 
+def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int) -> list[int]:
+    """The newest ``limit`` articles of ``queryset`` matching ``query``, looked for among its
+    newest ``SEARCH_WINDOW`` articles, then in a window as much larger as the matches found
+    so far say is needed (up to ten times), and so on until a window holds ``limit``
+    matches (it then holds the newest ones) or is all of ``queryset``. Each step costs about
+    its window, not the archive: a common word is found in the first, a rarer one in a
+    larger window with as few matches to read.
+
+    A window is two queries: its lowest and highest id and oldest time (read from the date
+    index alone), then the matches between those ids, published since then. Given as
+    values, not subqueries, so the planner can weigh them: with subqueries PostgreSQL read
+    every match of three words of one beat, or tested a hundred thousand rows one by one."""
+    backend = backend_for(default_connection)
+    window = SEARCH_WINDOW
+    while True:
+        recent = queryset.order_by("-published_at", "-pk").values("pk", "published_at")
+        span = recent[:window].aggregate(
+            low=Min(F("pk") + 0),
+            high=Max(F("pk") + 0),
+            oldest=Min("published_at"),
+            articles=Count("pk"),
+        )
+        if span["articles"] < window:
+            break  # the whole of queryset: read every match below
+        matching = backend.matching(queryset, query, span["low"], span["high"])
+        matching = matching.filter(published_at__gte=span["oldest"])
+        ids = list(matching.order_by("-published_at", "-pk").values_list("pk", flat=True)[:limit])
+        if len(ids) == limit:
+            return ids
+        window = int(window * min(10.0, max(2.0, 1.3 * limit / max(len(ids), 1))))
+    matching = backend.matching(queryset, query).order_by("-published_at", "-pk")
+    return list(matching.values_list("pk", flat=True)[:limit])
+
+
+# The last (highest rowid) matches of an FTS5 expression, at most a number of them: as a
+# filter on articles, how many were read, and the lowest rowid among them.
+_SQLITE_IN_LAST_MATCHES = (
+    "newsroom_article.id IN (SELECT rowid FROM newsroom_article_search "
+    "WHERE newsroom_article_search MATCH %s ORDER BY rowid DESC LIMIT %s)"
+)
+_SQLITE_IN_MATCHES = (
+    "newsroom_article.id IN (SELECT rowid FROM newsroom_article_search "
+    "WHERE newsroom_article_search MATCH %s)"
+)
+_SQLITE_IN_MATCHES_BETWEEN = (
+    "newsroom_article.id IN (SELECT rowid FROM newsroom_article_search "
+    "WHERE newsroom_article_search MATCH %s AND rowid BETWEEN %s AND %s)"
+)
+_SQLITE_COUNT_LAST_MATCHES = (
+    "SELECT COUNT(*) FROM (SELECT rowid FROM newsroom_article_search "
+    "WHERE newsroom_article_search MATCH %s ORDER BY rowid DESC LIMIT %s)"
+)
+_SQLITE_LOWEST_LAST_MATCH = (
+    "SELECT MIN(rowid) FROM (SELECT rowid FROM newsroom_article_search "
+    "WHERE newsroom_article_search MATCH %s ORDER BY rowid DESC LIMIT %s)"
+)
+
+
 class SqliteBackend:
     """FTS5: one row per article, the three fields as columns of space-separated lexemes."""
 
     def write(self, cursor, rows):
         self.delete(cursor, [row[0] for row in rows])
+        cursor.executemany(
+            "INSERT INTO newsroom_article_search (rowid, headline, lead, body) "
+            "VALUES (%s, %s, %s, %s)",
+            [(pk, " ".join(head), " ".join(lead), " ".join(body)) for pk, head, lead, body in rows],
+        )
+
+    def append(self, cursor, rows):
+        """Insert entries of articles that have none yet (a bulk load), in one statement."""
         cursor.executemany(
             "INSERT INTO newsroom_article_search (rowid, headline, lead, body) "
             "VALUES (%s, %s, %s, %s)",
@@ -248,6 +350,84 @@ class SqliteBackend:
             [now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")],
         )
 
+    def newest_matches(self, queryset: QuerySet, query: SearchQuery, limit: int):
+        """The ids of the newest ``limit`` articles of ``queryset`` matching ``query``, newest
+        first.
+
+        FTS5 cannot order matches by publication time, and joining every match of a common
+        word to its article costs time in proportion to the archive. What FTS5 does cheaply
+        is list matches by rowid (the article id) from either end, or between two rowids.
+
+        1. The last ``SQLITE_FIRST_PASS`` matches: ids follow publication on a site that
+           writes its own news, so these are the newest. Exact when they were all the
+           matches, or when every article published since the oldest one kept has an id
+           inside the part read (one more query over those few articles' dates).
+        2. Otherwise (an archive imported out of order, filters that leave few of the last
+           matches): the newest ``SQLITE_WINDOW`` articles of ``queryset``, then ten times as
+           many, and so on: the matches between their lowest and highest id, published
+           since the oldest of them. Exact as soon as a window holds ``limit`` matches or is
+           the whole of ``queryset``; each step costs about the window, not the archive."""
+        expression = self.match(query)[1][0]
+        first = SQLITE_FIRST_PASS
+        rows, read = self._last_matches(queryset, expression, first, limit)
+        ids = [row[0] for row in rows]
+        if read < first:
+            return ids
+        if len(rows) == limit:
+            since = RawSQL("newsroom_article.published_at >= %s", [rows[-1][2]], BooleanField())  # noqa: S611
+            # MIN(id + 0): a bare MIN(id) makes SQLite walk the table from its lowest id
+            # instead of reading the few recent rows through the date index.
+            newer = queryset.filter(since).aggregate(low=Min(F("pk") + 0))["low"]
+            if newer is None or newer >= rows[0][1]:
+                return ids
+        return _newest_in_windows(queryset, query, limit)
+
+    def matching(self, queryset: QuerySet, query: SearchQuery, low=None, high=None):
+        """Articles of ``queryset`` matching ``query`` (with an id between ``low`` and
+        ``high``). The matches are read once, in a subquery: joined instead, SQLite may loop
+        over the articles of a section and run the full-text query again for each."""
+        expression = self.match(query)[1][0]
+        if low is None:
+            sql, params = _SQLITE_IN_MATCHES, [expression]
+        else:
+            sql, params = _SQLITE_IN_MATCHES_BETWEEN, [expression, low, high]
+        return queryset.filter(RawSQL(sql, params, BooleanField()))  # noqa: S611
+
+    def _last_matches(self, queryset: QuerySet, expression: str, count: int, limit: int):
+        """The newest ``limit`` articles of ``queryset`` among the last ``count`` matches of
+        ``expression``, as (id, lowest rowid read, publication time as stored), and how many
+        matches were read."""
+        params = [expression, count]
+        rows = list(
+            queryset.filter(RawSQL(_SQLITE_IN_LAST_MATCHES, params, BooleanField()))  # noqa: S611
+            .annotate(
+                read=RawSQL(f"({_SQLITE_COUNT_LAST_MATCHES})", params),  # noqa: S611
+                lowest=RawSQL(f"({_SQLITE_LOWEST_LAST_MATCH})", params),  # noqa: S611
+                # As stored (text): no conversion of a thousand dates to read one.
+                stored_time=RawSQL("newsroom_article.published_at", []),  # noqa: S611
+            )
+            .order_by("-published_at", "-pk")
+            .values_list("pk", "read", "lowest", "stored_time")[:limit]
+        )
+        read = rows[0][1] if rows else self._count_last_matches([expression, count])
+        return [(pk, lowest, stored) for pk, _read, lowest, stored in rows], read
+
+    @staticmethod
+    def _count_last_matches(params: list) -> int:
+        with default_connection.cursor() as cursor:
+            cursor.execute(_SQLITE_COUNT_LAST_MATCHES, params)
+            return cursor.fetchone()[0]
+
+    def rowid_span(self, ids: list[int]) -> tuple[str, list]:
+        """Lets FTS5 read only the matches between the lowest and highest of ``ids``."""
+        return "newsroom_article_search.rowid BETWEEN %s AND %s", [min(ids), max(ids)]
+
+    def among(self, ids: list[int]):
+        """Only the articles ``ids``. The unary ``+`` keeps SQLite from looping over them and
+        running the full-text query once for each: the matches stay the outer loop."""
+        marks = ", ".join(["%s"] * len(ids))
+        return RawSQL(f"+newsroom_article.id IN ({marks})", ids, BooleanField())  # noqa: S611
+
 
 class PostgresBackend:
     """A ``tsvector`` per article: headline weighted A, lead B, body C; GIN-indexed."""
@@ -258,6 +438,14 @@ class PostgresBackend:
             "ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document",
             [(pk, self.tsvector(head, lead, body)) for pk, head, lead, body in rows],
         )
+
+    def append(self, cursor, rows):
+        """Insert entries of articles that have none yet (a bulk load), through ``COPY``."""
+        with cursor.cursor.copy(
+            "COPY newsroom_article_search (rowid, document) FROM STDIN"
+        ) as copy:
+            for pk, head, lead, body in rows:
+                copy.write_row((pk, self.tsvector(head, lead, body)))
 
     def delete(self, cursor, ids):
         cursor.execute("DELETE FROM newsroom_article_search WHERE rowid = ANY(%s)", [list(ids)])
@@ -277,11 +465,14 @@ class PostgresBackend:
         """A ``tsvector`` literal; a gap between fields keeps phrases inside one field."""
         parts, position = [], 0
         for weight, words in zip("ABC", fields, strict=True):
-            for lex in words:
-                position += 1
-                quoted = lex.replace("\\", "\\\\").replace("'", "''")
-                parts.append(f"'{quoted}':{min(position, 16383)}{weight}")
-            position += 1
+            # Joined through map() with ready-made ":<position><weight>" suffixes: a bulk
+            # load builds millions of these.
+            suffixes = _position_suffixes(weight)[position + 1 : position + 1 + len(words)]
+            suffixes += [suffixes[-1] if suffixes else f":16383{weight}"] * (
+                len(words) - len(suffixes)
+            )
+            parts.extend(map(str.__add__, map(_quote_lexeme, words), suffixes))
+            position += len(words) + 1
         return " ".join(parts)
 
     @staticmethod
@@ -306,6 +497,29 @@ class PostgresBackend:
             "newsroom_article.published_at)) / 86400.0, 0.0))",
             [now],
         )
+
+    def newest_matches(self, queryset: QuerySet, query: SearchQuery, limit: int):
+        """The ids of the newest ``limit`` articles of ``queryset`` matching ``query``, newest
+        first, looked for in windows of the newest articles (see ``_newest_in_windows``):
+        left to itself the planner reads every match when it misjudges how often words
+        occur together (three words of one beat: a thousand rows expected, fifty thousand
+        read)."""
+        return _newest_in_windows(queryset, query, limit)
+
+    def matching(self, queryset: QuerySet, query: SearchQuery, low=None, high=None):
+        """Articles of ``queryset`` matching ``query`` (with an id between ``low`` and
+        ``high``, given as values the planner can weigh against the GIN index)."""
+        matching = _joined(queryset).filter(RawSQL(*self.match(query), BooleanField()))  # noqa: S611
+        if low is None:
+            return matching
+        between = "newsroom_article_search.rowid BETWEEN %s AND %s"
+        return matching.filter(RawSQL(between, [low, high], BooleanField()))  # noqa: S611
+
+    def rowid_span(self, ids: list[int]) -> tuple[str, list]:
+        return "TRUE", []
+
+    def among(self, ids: list[int]):
+        return Q(pk__in=ids)
 
 
 BACKENDS = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
@@ -424,13 +638,49 @@ class SearchIndexJoin(Join):
         return (Join, *super().identity[1:])
 
 
+class _CountedResults:
+    """Mixed into a search result's QuerySet class: ``count()`` answers from the list of
+    matching articles already read, without a query, until the result is narrowed further."""
+
+    known_count: int | None = None
+
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return super().count()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.known_count = None
+        return clone
+
+
+@cache
+def _counted(queryset_class: type) -> type:
+    return type(f"Counted{queryset_class.__name__}", (_CountedResults, queryset_class), {})
+
+
+def _joined(queryset: QuerySet) -> QuerySet:
+    """``queryset`` joined to the search index (see :class:`SearchIndexJoin`)."""
+    joined = queryset.filter(search_document__isnull=False)
+    for join in joined.query.alias_map.values():
+        if isinstance(join, Join) and join.table_name == "newsroom_article_search":
+            join.__class__ = SearchIndexJoin
+    return joined
+
+
 def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None) -> QuerySet:
-    """``queryset`` narrowed to articles matching ``query``, best first, each annotated with
-    ``search_rank`` (relevance blended with recency, see the module docstring)."""
+    """``queryset`` narrowed to the newest ``SEARCH_MAX_RESULTS`` articles matching ``query``,
+    best first, each annotated with ``search_rank`` (relevance blended with recency, see the
+    module docstring). Finding those articles runs a query at once; the ranking runs when
+    the result is read."""
     parsed = parse_query(query)
     if not parsed.is_searchable:
         return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
     backend = backend_for(default_connection)
+    newest = backend.newest_matches(queryset, parsed, SEARCH_MAX_RESULTS)
+    if not newest:
+        return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
     match_sql, match_params = backend.match(parsed)
     relevance_sql, relevance_params = backend.relevance(parsed)
     age_sql, age_params = backend.age_days(now or timezone.now())
@@ -441,15 +691,18 @@ def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None)
         [*relevance_params, *age_params],
         output_field=FloatField(),
     )
-    joined = queryset.filter(search_document__isnull=False)
-    for join in joined.query.alias_map.values():
-        if isinstance(join, Join) and join.table_name == "newsroom_article_search":
-            join.__class__ = SearchIndexJoin
-    return (
-        joined.filter(RawSQL(match_sql, match_params, output_field=BooleanField()))  # noqa: S611
+    span_sql, span_params = backend.rowid_span(newest)
+    results = (
+        _joined(queryset)
+        .filter(backend.among(newest))
+        .filter(RawSQL(match_sql, match_params, output_field=BooleanField()))  # noqa: S611
+        .filter(RawSQL(span_sql, span_params, output_field=BooleanField()))  # noqa: S611
         .annotate(search_rank=rank)
         .order_by("-search_rank", "-published_at", "-pk")
     )
+    results.__class__ = _counted(results.__class__)
+    results.known_count = len(newest)
+    return results
 
 
 def local_day_start(day: date) -> datetime:
@@ -467,13 +720,16 @@ def article_search(
     optionally within ``section`` and published between two local dates (both included)."""
     from .models import Article
 
-    articles = Article.objects.published().select_related("section")
-    if section is not None:
-        articles = articles.in_section(section)
+    # The dates go first: SQLite bounds an index range by the first condition it meets on
+    # the column, and published()'s "until now" would make it read from date_from to today.
+    articles = Article.objects.all()
     if date_from is not None:
         articles = articles.filter(published_at__gte=local_day_start(date_from))
     if date_to is not None:
         articles = articles.filter(published_at__lt=local_day_start(date_to + timedelta(days=1)))
+    articles = articles.published().select_related("section")
+    if section is not None:
+        articles = articles.in_section(section)
     return articles.search(query)
 
 

@@ -8,7 +8,6 @@ register_converter(converters.TwoDigitConverter, "mm")
 app_name = "newsroom"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("autor/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("subiect/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("arhiva/<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
@@ -24,6 +23,11 @@ urlpatterns = [
     ),
     path("v/<int:pk>/", views.ArticleBeaconView.as_view(), name="article-beacon"),
     path("cauta/", views.SearchView.as_view(), name="search"),
+    path(
+        "previzualizare/<str:token>/",
+        views.ArticlePreviewView.as_view(),
+        name="article-preview",
+    ),
     path("corecturi/", views.CorrectionListView.as_view(), name="correction-list"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path(

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     DayArchiveView,
     DetailView,
     ListView,
     MonthArchiveView,
-    TemplateView,
     View,
     YearArchiveView,
 )
@@ -15,26 +15,19 @@ from django.views.generic import (
 from gazeta.core.cache import private_no_cache, public_cache
 from gazeta.core.http import client_ip
 
-from . import popularity, search
-from .models import Article, ArticleRedirect, Author, Correction, Section, Tag
-from .selectors import home_page_stories
+from . import popularity, preview, search
+from .models import PENDING_FIELDS, Article, ArticleRedirect, Author, Correction, Section, Tag
 
 
 class PublicCacheMixin:
     """Public pages are cacheable; anything shown only to staff is not."""
 
     is_preview = False
+    preview_notice = _("Preview: this article is not published.")
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         return private_no_cache(response) if self.is_preview else public_cache(response)
-
-
-class HomeView(PublicCacheMixin, TemplateView):
-    template_name = "newsroom/home.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page=home_page_stories(), **kwargs)
 
 
 class PagedListMixin(PublicCacheMixin):
@@ -101,6 +94,29 @@ class ArticleDetailView(PublicCacheMixin, DetailView):
         if redirect is None:
             raise Http404("No article at this address.")
         return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """An unpublished article, or the pending changes of a live one, for whoever holds the
+    secret link (see ``preview.py``). Never cached, never indexed; an expired or forged link
+    is a 404."""
+
+    is_preview = True
+
+    def get(self, request, token):
+        article_id = preview.article_id_from_token(token)
+        if article_id is None:
+            raise Http404("This preview link is not valid or has expired.")
+        self.object = get_object_or_404(
+            Article.objects.for_detail().with_public_corrections().select_related("pending"),
+            pk=article_id,
+        )
+        pending = getattr(self.object, "pending", None)
+        if pending is not None:
+            for field in PENDING_FIELDS:
+                setattr(self.object, field, getattr(pending, field))
+            self.preview_notice = _("Preview: changes not yet published.")
+        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 class TagDetailView(ArticleListMixin, ListView):

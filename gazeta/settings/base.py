@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: writes the final public response as a page file (docs/page-files.md).
+    "gazeta.pagecache.middleware.PageFileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gazeta.comments.middleware.PersonalisedPageMiddleware",
+    # Records which staff member made each article revision.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 # Background work (scheduled publishing, image renditions, notifications) is queued in the
@@ -192,6 +196,10 @@ LOGGING = {
     "loggers": {"gazeta": {"level": os.environ.get("GAZETA_LOG_LEVEL", "INFO")}},
 }
 
+# Revisions are restored through Gazeta's own view (a live article's restore becomes a
+# pending version), not django-simple-history's revert form.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Gazeta's own settings.
 GAZETA_SITE_NAME = os.environ.get("GAZETA_SITE_NAME", "Gazeta")
 GAZETA_SITE_URL = os.environ.get("GAZETA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -203,8 +211,12 @@ GAZETA_PUBLISHER_LOGO = os.environ.get("GAZETA_PUBLISHER_LOGO", "img/gazeta-logo
 GAZETA_FEED_FULL_TEXT = env_bool("GAZETA_FEED_FULL_TEXT", False)
 GAZETA_FEED_ITEM_COUNT = 30
 GAZETA_SECTION_PAGE_SIZE = 20
+# How long a secret preview link of an unpublished article works.
+GAZETA_PREVIEW_LINK_HOURS = int(os.environ.get("GAZETA_PREVIEW_LINK_HOURS", "48"))
 GAZETA_HOME_LATEST_COUNT = 8
 GAZETA_HOME_SECTION_COUNT = 4
+# Featured slots under the home page's top story (see gazeta/frontpage).
+GAZETA_HOME_FEATURED_COUNT = 3
 # Search: results per page; searches per minute per IP (0: no limit); the age in days at
 # which an article's relevance counts half (see gazeta/newsroom/search.py).
 GAZETA_SEARCH_PAGE_SIZE = 10
@@ -214,6 +226,36 @@ GAZETA_CACHE_BROWSER_MAX_AGE = int(os.environ.get("GAZETA_CACHE_BROWSER_MAX_AGE"
 GAZETA_CACHE_SHARED_MAX_AGE = int(os.environ.get("GAZETA_CACHE_SHARED_MAX_AGE", "300"))
 GAZETA_CACHE_STALE_WHILE_REVALIDATE = 60
 GAZETA_CACHE_STALE_IF_ERROR = 86_400
+
+# Page files ("static publishing", docs/page-files.md): public pages asked for by anonymous
+# readers are written once as files (with .gz and .br twins) that nginx, or gazeta/wsgi.py in
+# the one-command setup, serve without reaching Django; changes delete exactly the files that
+# show them. Never with DEBUG on, so template edits show at once in development.
+GAZETA_PAGE_FILES = env_bool("GAZETA_PAGE_FILES", True)
+GAZETA_PAGE_FILES_DIR = Path(os.environ.get("GAZETA_PAGE_FILES_DIR", VAR_DIR / "pages"))
+# Seconds after which a file is rendered again even without a change ("Most read", "Read
+# also"); 0 keeps files until a change removes them. nginx: run `purge_page_files --older-than`.
+GAZETA_PAGE_FILES_MAX_AGE = int(os.environ.get("GAZETA_PAGE_FILES_MAX_AGE", "900"))
+# Query parameters that never change a page (campaign tags): such requests still use files.
+GAZETA_PAGE_FILES_IGNORED_PARAMS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "fbclid",
+    "gclid",
+)
+# Seconds a reader waits for another request rendering the same page before rendering it too.
+GAZETA_PAGE_FILES_LOCK_WAIT = 5.0
+# Files served from memory by the embedded server, per worker process (bytes).
+GAZETA_PAGE_FILES_MEMORY = 32 * 1024 * 1024
+# Machines with their own page folders hear of purges on this Redis stream (empty: no Redis).
+GAZETA_PAGE_PURGE_REDIS_URL = REDIS_URL
+GAZETA_PAGE_PURGE_STREAM = "gazeta:page-purges"
+# Optional CDN purge hook: purged absolute URLs are POSTed there as JSON by a background task.
+GAZETA_CDN_PURGE_URL = os.environ.get("GAZETA_CDN_PURGE_URL", "")
+GAZETA_CDN_PURGE_TOKEN = os.environ.get("GAZETA_CDN_PURGE_TOKEN", "")
 
 # Reader comments. Defaults follow WordPress's discussion settings.
 GAZETA_COMMENT_RATE_LIMITS = os.environ.get("GAZETA_COMMENT_RATE_LIMITS", "on").lower() != "off"
@@ -234,3 +276,18 @@ GAZETA_COMMENTER_COOKIE_DAYS = 365
 # Request header (as in request.META) whose last entry is the reader's IP, set by the nearest
 # proxy you run (nginx: X-Forwarded-For → "HTTP_X_FORWARDED_FOR"). Empty: use REMOTE_ADDR.
 GAZETA_TRUSTED_PROXY_HEADER = os.environ.get("GAZETA_TRUSTED_PROXY_HEADER", "")
+
+# Image library (gazeta/media). Uploads over these limits are refused; pixels are read from
+# the file's header, before decoding, so a decompression bomb never reaches memory.
+GAZETA_IMAGE_MAX_BYTES = 20 * 1024 * 1024
+GAZETA_IMAGE_MAX_PIXELS = 40_000_000
+GAZETA_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+GAZETA_IMAGE_JPEG_QUALITY = 90
+# Renditions, made by the background worker: WebP at these widths (never wider than the
+# original), and AVIF too when switched on (several times slower to encode).
+GAZETA_IMAGE_RENDITION_WIDTHS = (320, 640, 960, 1280, 1600)
+GAZETA_IMAGE_RENDITION_QUALITY = 80
+GAZETA_IMAGE_AVIF = env_bool("GAZETA_IMAGE_AVIF", False)
+# Serve uploads under MEDIA_URL from the app itself (the demo, a small site). Turn it off when
+# nginx or a CDN serves GAZETA_VAR_DIR/media (see docs/media.md).
+GAZETA_SERVE_MEDIA = env_bool("GAZETA_SERVE_MEDIA", True)

@@ -18,3 +18,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tasks run at once, inside the test; tests of the worker itself switch to the database backend.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Tests expect fresh renders; gazeta/pagecache's tests turn page files on in a temp folder.
+# Nothing leaves the process: no purge stream, no CDN.
+GAZETA_PAGE_FILES = False
+GAZETA_PAGE_PURGE_REDIS_URL = ""
+GAZETA_CDN_PURGE_URL = ""

@@ -15,7 +15,9 @@ from gazeta.accounts import roles
 from gazeta.accounts.services import roles_sync
 from gazeta.comments.models import Ban, Comment
 from gazeta.comments.tests.factories import CommentFactory
-from gazeta.newsroom.models import Article, Author, Byline, Section, Tag
+from gazeta.frontpage.models import Banner, HomeSlot
+from gazeta.media.models import Image
+from gazeta.newsroom.models import Article, AuditEntry, Author, Byline, Section, Tag
 from gazeta.newsroom.tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -60,6 +62,12 @@ def world():
         comment=CommentFactory(article=published, status=Comment.Status.PENDING),
         other_user=User.objects.create_user(username="cititor"),
         reporter_group=groups[roles.REPORTER],
+        home_slot=HomeSlot.objects.create(position=0, article=published),
+        banner=Banner.objects.create(text="Ultima oră"),
+        # A library row without a file on disk: these tests never show the picture.
+        image=Image.objects.create(
+            file="images/2024/11/pod.jpg", width=800, height=600, alt_text="Podul nou"
+        ),
     )
 
 
@@ -124,12 +132,41 @@ def new_tag(world, obj):
     return {"name": "Nou", "slug": "nou"}
 
 
+def describe_image(world, obj):
+    return {"alt_text": "Alt text schimbat", "caption": "", "photographer": "", "agency": ""}
+
+
 def renamed_section(world, obj):
     return {"name": "Alt nume", "slug": "local", "position": 1}
 
 
 def new_user(world, obj):
     return {"username": "intrus", "password1": "o-parola-99", "password2": "o-parola-99"}
+
+
+def pin_article(world, obj):
+    return {
+        "position": "1",
+        "article": world.own_published.pk,
+        "pinned_until_0": "",
+        "pinned_until_1": "",
+    }
+
+
+def new_banner(world, obj):
+    return {
+        "text": "Anunț fals",
+        "article": "",
+        "url": "",
+        "starts_at_0": "2024-11-01",
+        "starts_at_1": "17:00:00",
+        "expires_at_0": "2030-11-01",
+        "expires_at_1": "19:00:00",
+    }
+
+
+def end_banner(world, obj):
+    return action("end_now", world.banner)
 
 
 # (role, model, admin view, the world's object or None, POST data builder or None for a GET)
@@ -153,6 +190,16 @@ FORBIDDEN = [
     ("Reporter", Comment, "changelist", None, None),
     ("Reporter", Comment, "changelist", None, approve_comment),
     ("Reporter", Ban, "changelist", None, None),
+    ("Reporter", Image, "delete", "image", None),
+    ("Reporter", Image, "delete", "image", confirm_delete),
+    ("Reporter", HomeSlot, "changelist", None, None),
+    ("Reporter", HomeSlot, "add", None, pin_article),
+    ("Reporter", HomeSlot, "change", "home_slot", pin_article),
+    ("Reporter", HomeSlot, "delete", "home_slot", confirm_delete),
+    ("Reporter", Banner, "add", None, new_banner),
+    ("Reporter", Banner, "change", "banner", None),
+    ("Reporter", Banner, "delete", "banner", confirm_delete),
+    ("Reporter", Banner, "changelist", None, end_banner),
     # Editor: the whole newsroom, but no people and no comments.
     ("Editor", User, "changelist", None, None),
     ("Editor", User, "add", None, new_user),
@@ -172,6 +219,16 @@ FORBIDDEN = [
     ("Moderator", Author, "add", None, None),
     ("Moderator", User, "changelist", None, None),
     ("Moderator", Group, "changelist", None, None),
+    ("Moderator", Image, "changelist", None, None),
+    ("Moderator", Image, "add", None, None),
+    ("Moderator", Image, "change", "image", describe_image),
+    ("Moderator", HomeSlot, "add", None, pin_article),
+    ("Moderator", HomeSlot, "change", "home_slot", None),
+    ("Moderator", HomeSlot, "delete", "home_slot", confirm_delete),
+    ("Moderator", Banner, "changelist", None, None),
+    ("Moderator", Banner, "add", None, new_banner),
+    ("Moderator", Banner, "change", "banner", new_banner),
+    ("Moderator", Banner, "changelist", None, end_banner),
 ]
 
 
@@ -222,8 +279,23 @@ def test_refused_posts_change_nothing(client, world):
         {"status": "scheduled", "published_at_0": "2030-01-01", "published_at_1": "08:00:00"},
         {"is_featured": "on"},
         {"comments_open": ""},
+        {"_publish": "1"},
+        {"_schedule": "1"},
+        {"_approve": "1"},
+        {"_unpublish": "1"},
+        {"_publish_changes": "1"},
     ],
-    ids=["publish", "schedule", "feature", "close-comments"],
+    ids=[
+        "publish",
+        "schedule",
+        "feature",
+        "close-comments",
+        "publish-button",
+        "schedule-button",
+        "approve-button",
+        "unpublish-button",
+        "publish-changes-button",
+    ],
 )
 def test_reporter_forging_a_release_field_on_own_draft_gets_403_and_nothing_saved(
     client, world, forged
@@ -345,14 +417,36 @@ def test_reporter_without_an_author_profile_cannot_add_articles(client, world):
 def test_editor_and_administrator_publish_any_draft(client, world, role):
     login(client, world, role)
     draft = world.others_draft
-    data = article_form(draft) | RELEASE | {"comments_open": "on"}
+    data = article_form(draft) | {
+        "published_at_0": "2024-11-01",
+        "published_at_1": "17:00:00",
+        "comments_open": "on",
+        "_publish": "1",
+    }
 
     response = client.post(admin_url(Article, "change", draft), data)
 
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED and draft.published_at is not None
+    assert draft.workflow_state == Article.Workflow.APPROVED
     assert Article.objects.published().filter(pk=draft.pk).exists()
+    entry = AuditEntry.objects.get(article=draft)
+    assert (entry.action, entry.user.username) == ("published", role.lower())
+
+
+@pytest.mark.parametrize("role", ["Editor", "Administrator"])
+def test_publication_state_is_never_set_through_the_form_even_by_editors(client, world, role):
+    login(client, world, role)
+    draft = world.others_draft
+    data = article_form(draft) | RELEASE | {"comments_open": "on"}
+
+    response = client.post(admin_url(Article, "change", draft), data)
+
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert not AuditEntry.objects.filter(article=draft).exists()
 
 
 def test_editor_manages_sections_tags_and_authors(client, world):
@@ -409,3 +503,47 @@ def test_administrator_manages_users_groups_and_comments(client, world):
         admin_url(Comment, "changelist"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Editor"])
+def test_reporters_and_editors_upload_and_describe_library_images(
+    client, world, role, settings, tmp_path
+):
+    from gazeta.media.tests.factories import picture_bytes, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    login(client, world, role)
+
+    added = client.post(
+        admin_url(Image, "add"),
+        {"upload": upload(picture_bytes(400, 300)), "alt_text": "Piața Unirii"},
+    )
+    changed = client.post(admin_url(Image, "change", world.image), describe_image(world, None))
+
+    assert (added.status_code, changed.status_code) == (302, 302)
+    assert Image.objects.filter(alt_text="Piața Unirii", uploaded_by=world.users[role]).exists()
+    world.image.refresh_from_db()
+    assert world.image.alt_text == "Alt text schimbat"
+
+
+def test_editor_deletes_a_library_image(client, world):
+    login(client, world, "Editor")
+
+    response = client.post(admin_url(Image, "delete", world.image), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Image.objects.filter(pk=world.image.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["Editor", "Administrator"])
+def test_editor_and_administrator_curate_the_home_page(client, world, role):
+    login(client, world, role)
+
+    pinned = client.post(admin_url(HomeSlot, "add"), pin_article(world, None))
+    banner = client.post(admin_url(Banner, "add"), new_banner(world, None))
+    ended = client.post(admin_url(Banner, "changelist"), end_banner(world, None))
+
+    assert (pinned.status_code, banner.status_code, ended.status_code) == (302, 302, 302)
+    assert HomeSlot.objects.filter(position=1, article=world.own_published).exists()
+    assert Banner.objects.filter(text="Anunț fals").exists()
+    assert not Banner.objects.active().filter(pk=world.banner.pk).exists()

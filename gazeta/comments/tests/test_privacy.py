@@ -206,6 +206,9 @@ def test_remembered_email_fills_only_the_readers_own_private_form(client, articl
     assert "private" in own["Cache-Control"]
     assert "Cookie" in own["Vary"]
     assert_no_email(Client().get(article.get_absolute_url()), READER_EMAIL)
+    # The cookie personalises only pages with the form: feeds stay shareable.
+    feed = client.get("/feed/")
+    assert feed.status_code == 200 and "public" in feed["Cache-Control"]
 
 
 class _Links(HTMLParser):

@@ -323,7 +323,7 @@ def test_feed_query_count_does_not_grow_with_items(client, now, count, django_as
 
 
 def test_pages_announce_their_feeds(client, newsroom):
-    home = parse(client.get(reverse("newsroom:home")).content)
+    home = parse(client.get(reverse("frontpage:home")).content)
     alternates = {link["type"]: link["href"] for link in home.find_all("link", rel="alternate")}
     assert alternates == {
         "application/rss+xml": absolute(reverse("feeds:latest")),

@@ -350,7 +350,7 @@ class TestMostRead:
                 [a.get_absolute_url() for a in articles]
 
     def test_home_page_lists_the_most_read(self, client, ranked):
-        page = parse(client.get(reverse("newsroom:home")).content)
+        page = parse(client.get(reverse("frontpage:home")).content)
         block = page.find("section", class_="most-read")
         assert block.find("h2").text == "Cele mai citite"
         assert [a["href"] for a in block.find("ol").find_all("a")] == [
@@ -359,7 +359,7 @@ class TestMostRead:
 
     def test_home_page_without_views_has_no_most_read_block(self, client, now):
         ArticleFactory(published_at=now - timedelta(hours=1))
-        page = parse(client.get(reverse("newsroom:home")).content)
+        page = parse(client.get(reverse("frontpage:home")).content)
         assert not page.find_all("section", class_="most-read")
 
     def test_home_page_query_count_is_the_same_with_the_ranking_cached(self, client, ranked):
@@ -367,7 +367,7 @@ class TestMostRead:
         counts = []
         for _ in range(2):
             with CaptureQueriesContext(connection) as queries:
-                assert client.get(reverse("newsroom:home")).status_code == 200
+                assert client.get(reverse("frontpage:home")).status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1]
 
@@ -378,7 +378,7 @@ class TestMostRead:
         for n in range(3):
             beacon(client, read.pk, ip=f"203.0.113.{n}")
         call_command("flush_view_counts", stdout=StringIO())
-        page = parse(client.get(reverse("newsroom:home")).content)
+        page = parse(client.get(reverse("frontpage:home")).content)
         links = [a["href"] for a in page.find("section", class_="most-read").find_all("a")]
         assert links == [read.get_absolute_url()]
         assert unread.get_absolute_url() not in links

@@ -188,3 +188,152 @@ def test_sanitising_twice_changes_nothing():
     body = '<p>A&#x01;B <a href="java&#x01;script:x">l</a> s&#x327;</p><p>&amp;#1;</p>'
     once = sanitize_body(body)
     assert sanitize_body(once) == once
+
+
+# What the body editor sends: library figures and video embeds.
+
+PLAYER_ATTRIBUTES = {
+    "loading": "lazy",
+    "allowfullscreen": "",
+    "referrerpolicy": "strict-origin-when-cross-origin",
+    "sandbox": "allow-scripts allow-same-origin allow-presentation allow-popups",
+}
+
+
+def only_iframe(clean):
+    frames = parse(clean).find_all("iframe")
+    assert len(frames) == 1, clean
+    return frames[0]
+
+
+@pytest.mark.parametrize(
+    ("src", "player"),
+    [
+        (
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
+        ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        (
+            "https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=90s",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=90",
+        ),
+        (
+            "https://www.youtube.com/embed/dQw4w9WgXcQ?autoplay=1",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
+        (
+            "https://youtube.com/shorts/dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
+        ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
+        (
+            "https://player.vimeo.com/video/76979871?h=8a2c4e1f0b&autoplay=1",
+            "https://player.vimeo.com/video/76979871?h=8a2c4e1f0b",
+        ),
+    ],
+)
+def test_allow_listed_video_frames_are_kept_as_their_player_and_sandboxed(src, player):
+    clean = sanitize_body(
+        f'<iframe src="{src}" title="Conferința de presă" width="560" height="315"></iframe>'
+    )
+
+    frame = only_iframe(clean)
+    assert frame["src"] == player
+    assert (frame["title"], frame["width"], frame["height"]) == (
+        "Conferința de presă",
+        "560",
+        "315",
+    )
+    assert {k: frame[k] for k in PLAYER_ATTRIBUTES} == PLAYER_ATTRIBUTES
+    assert sanitize_body(clean) == clean
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://rau.example/embed/dQw4w9WgXcQ",
+        "https://www.youtube.com.rau.example/embed/dQw4w9WgXcQ",
+        "https://rau.example/www.youtube.com/embed/dQw4w9WgXcQ",
+        "https://www.youtube.com/embed/dQw4w9WgXcQ/../../redirect?q=https://rau.example",
+        "https://www.youtube.com/watch?v=scurt",
+        "https://vimeo.com/channels/staffpicks/76979871",
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//rau.example/x",
+        "ftp://www.youtube.com/embed/dQw4w9WgXcQ",
+    ],
+)
+def test_frames_from_anywhere_else_are_removed_with_their_content(src):
+    clean = sanitize_body(
+        f'<p>Înainte</p><iframe src="{src}" title="x">conținut</iframe><p>După</p>'
+    )
+
+    assert clean == "<p>Înainte</p><p>După</p>"
+
+
+def test_a_frame_cannot_bring_its_own_attributes_or_content():
+    clean = sanitize_body(
+        '<iframe src="https://youtu.be/dQw4w9WgXcQ" title="Clip" onload="alert(1)" '
+        'srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;" allow="camera; microphone" '
+        'sandbox="allow-top-navigation allow-scripts" style="position:fixed" width="100%">'
+        "<script>alert(1)</script><p>fallback</p></iframe>"
+    )
+
+    frame = only_iframe(clean)
+    assert set(frame.attrs) == {"src", "title", *PLAYER_ATTRIBUTES}
+    assert frame["sandbox"] == PLAYER_ATTRIBUTES["sandbox"]
+    assert "alert" not in clean and "fallback" not in clean
+
+
+def test_a_frame_smuggled_inside_another_element_is_judged_the_same():
+    clean = sanitize_body(
+        '<p>Text<iframe src="https://rau.example/"></iframe></p>'
+        '<blockquote><iframe src="https://vimeo.com/76979871" title="v"></iframe></blockquote>'
+    )
+
+    assert only_iframe(clean)["src"] == "https://player.vimeo.com/video/76979871"
+    assert "rau.example" not in clean
+
+
+def test_editor_figure_keeps_the_library_reference_and_drops_the_editor_classes():
+    clean = sanitize_body(
+        '<figure class="figure"><img src="/media/images/2024/11/ab12.jpg" alt="Podul" '
+        'data-file="42" width="1200" height="800"><figcaption class="figure-caption">Podul, '
+        "<strong>dimineața</strong></figcaption></figure>"
+    )
+
+    assert clean == (
+        '<figure><img src="/media/images/2024/11/ab12.jpg" alt="Podul" data-file="42" '
+        'width="1200" height="800"><figcaption>Podul, <strong>dimineața</strong>'
+        "</figcaption></figure>"
+    )
+
+
+@pytest.mark.parametrize("value", ["42 onerror=alert(1)", "x", "-1", "4" * 9, ""])
+def test_a_library_reference_that_is_not_a_number_is_dropped(value):
+    clean = sanitize_body(f'<img src="/media/a.jpg" alt="a" data-file="{value}">')
+
+    assert "data-file" not in clean and parse(clean).find("img")["src"] == "/media/a.jpg"
+
+
+@pytest.mark.parametrize(
+    "src", ["javascript:alert(1)", "data:image/svg+xml;base64,PHN2Zz4=", "vbscript:x"]
+)
+def test_editor_images_with_script_addresses_lose_them(src):
+    clean = sanitize_body(f'<figure><img src="{src}" alt="a" data-file="3"></figure>')
+
+    assert "script" not in clean and "data:" not in clean
+
+
+def test_editor_output_for_every_block_it_offers_is_kept_as_is():
+    body = (
+        "<h2>Subtitlu</h2><p>Text cu <strong>accent</strong>, <em>cursiv</em> și "
+        '<a href="https://exemplu.ro/">o legătură</a>.</p><h3>Mai mic</h3>'
+        "<blockquote><p>Citat</p></blockquote><ul><li><p>unu</p></li></ul>"
+        '<ol start="3"><li><p>trei</p></li></ol><hr>'
+    )
+
+    clean = sanitize_body(body)
+
+    assert clean == body.replace('">o legătură', '" rel="noopener noreferrer">o legătură')

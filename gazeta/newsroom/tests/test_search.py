@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gazeta.newsroom import search
 from gazeta.newsroom.models import Article
 from gazeta.newsroom.search import article_search
 from gazeta.newsroom.services import article_delete, article_save, section_get_or_create
@@ -224,24 +225,106 @@ def test_rebuild_twice_changes_nothing(corpus):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
-def test_sqlite_reads_the_full_text_matches_first(corpus):
-    """Looping over articles and probing the FTS index for each would re-run the full-text
-    query (and bm25's statistics) once per article: slow on a large archive."""
+def test_sqlite_never_joins_every_match_of_a_word_to_its_article(corpus):
+    """A common word matches a large share of the archive: the newest matches are read in
+    FTS5's own (rowid) order up to a limit, and the ranking then reads the index from the
+    lowest of them on, matches first, each article looked up by key. Looping over articles
+    and probing the index for each would re-run the full-text query (and bm25's statistics)
+    once per article."""
     sport = section_get_or_create(name="Sport")
     with CaptureQueriesContext(connection) as queries:
         for results in [article_search(query="echipa -fotbal"), found_in(sport, "echipa")]:
-            results.count()
-            list(results[:10])
+            assert results.count() == len(list(results[:10]))
+    # Both searches find their newest matches first, then each reads one ranked page.
     assert len(queries) == 4
-    for query in queries:
+    for newest in queries[:2]:
+        assert "ORDER BY rowid DESC LIMIT" in newest["sql"]
+    for ranked in queries[2:]:
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            cursor.execute(f"EXPLAIN QUERY PLAN {ranked['sql']}")
             steps = [row[-1] for row in cursor.fetchall()]
         fts = next(i for i, step in enumerate(steps) if "newsroom_article_search" in step)
         article = next(i for i, step in enumerate(steps) if "newsroom_article " in step)
         assert fts < article, steps
         assert "USING INTEGER PRIMARY KEY" in steps[article], steps
+        # Reads only the matches between two rowids, not from the first match on.
+        assert steps[fts].endswith("><"), steps
 
 
 def found_in(section, query):
     return article_search(query=query, section=section)
+
+
+# The newest matches of a common word ------------------------------------------------------
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """Limits small enough for a handful of articles to exceed them."""
+    monkeypatch.setattr(search, "SEARCH_MAX_RESULTS", 3)
+    monkeypatch.setattr(search, "SQLITE_FIRST_PASS", 4)
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 5)
+
+
+def make_matches(now, days_ago: list[float], *, sections=("Diverse",)) -> list[Article]:
+    """An article about volcanoes for each age, saved in the order given (so ids follow it),
+    with unrelated articles between them."""
+    made = []
+    for n, age in enumerate(days_ago):
+        section = sections[n % len(sections)]
+        made.append(
+            make_article(now=now, headline=f"Vulcanul {n} erupe", days_ago=age, section=section)
+        )
+        make_article(now=now, headline=f"Altă știre {n}", days_ago=age, section=section)
+    return made
+
+
+def newest(articles, count=3) -> set[str]:
+    return {a.headline for a in sorted(articles, key=lambda a: a.published_at)[-count:]}
+
+
+def test_a_search_lists_the_newest_matches_when_more_match(now, small_limits):
+    articles = make_matches(now, [20, 18, 16, 14, 12, 10, 8, 6, 4, 2])  # ids follow time
+    results = article_search(query="vulcan")
+    assert results.count() == 3
+    assert set(found("vulcan")) == newest(articles)
+
+
+def test_the_newest_matches_are_found_when_ids_run_against_publication(now, small_limits):
+    """Old articles imported after new ones: the last-indexed matches are the oldest."""
+    articles = make_matches(now, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    assert set(found("vulcan")) == newest(articles)
+
+
+def test_the_newest_matches_are_found_when_an_old_draft_is_published_late(now, small_limits):
+    articles = make_matches(now, [30, 20, 18, 16, 14, 12, 10, 8])
+    articles[0].published_at = now - timedelta(hours=1)  # held back, then published today
+    article_save(article=articles[0])
+    assert set(found("vulcan")) == newest(articles)
+
+
+def test_the_newest_matches_in_a_section_are_found_when_others_fill_the_first_pass(
+    now, small_limits
+):
+    sport = section_get_or_create(name="Sport")
+    in_sport = make_matches(now, [40, 38, 36, 34], sections=["Sport"])
+    make_matches(now, [30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2])
+    assert set(found("vulcan", section=sport)) == newest(in_sport)
+
+
+def test_the_newest_matches_are_ranked_best_first(now, small_limits):
+    make_article(now=now, headline="Știre veche", body="<p>Vulcanul fumegă.</p>", days_ago=1)
+    make_article(now=now, headline="Vulcanul din titlu", days_ago=1)
+    make_article(now=now, headline="Știre nouă", body="<p>Un vulcan.</p>", days_ago=0.5)
+    make_article(now=now, headline="Vulcanul de acum un an", days_ago=365)
+    assert found("vulcan") == ["Vulcanul din titlu", "Știre nouă", "Știre veche"]
+
+
+def test_the_newest_matches_in_an_old_period_are_found_past_all_later_ones(now, small_limits):
+    in_period = make_matches(now, [400, 399, 398, 397, 396])
+    make_matches(now, [float(age) for age in range(40, 0, -1)])
+    period = {
+        "date_from": (now - timedelta(days=401)).date(),
+        "date_to": (now - timedelta(days=390)).date(),
+    }
+    assert set(found("vulcan", **period)) == newest(in_period)

@@ -249,7 +249,7 @@ def test_staff_preview_of_a_draft_has_structured_data_without_dates(editor_clien
 
 
 def test_home_page_has_website_with_search_action_and_the_organization(client, db):
-    page = extract(client.get(reverse("newsroom:home")))
+    page = extract(client.get(reverse("frontpage:home")))
     website = page["jsonld"]["WebSite"]
     assert website["name"] == "Gazeta"
     assert website["url"] == absolute("/")
@@ -273,7 +273,7 @@ def test_home_page_has_website_with_search_action_and_the_organization(client, d
 
 
 def test_search_action_template_leads_to_the_search_page(client, db):
-    template = extract(client.get(reverse("newsroom:home")))["jsonld"]["WebSite"][
+    template = extract(client.get(reverse("frontpage:home")))["jsonld"]["WebSite"][
         "potentialAction"
     ]["target"]["urlTemplate"]
     path = template.removeprefix(SITE).replace("{search_term_string}", "diplomatie")

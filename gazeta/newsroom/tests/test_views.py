@@ -21,7 +21,7 @@ from .html import parse
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("newsroom:home")
+HOME = reverse("frontpage:home")
 
 
 def cache_directives(response) -> dict[str, str | None]:
@@ -391,58 +391,6 @@ class TestListPages:
         ArticleFactory(section=section, authors=[bogdan])
         links = article_links(client.get(ana.get_absolute_url()))
         assert sorted(links) == sorted([hers.get_absolute_url(), both.get_absolute_url()])
-
-
-class TestHomePage:
-    def test_newest_featured_article_is_the_top_story(self, client, now):
-        newest = ArticleFactory(published_at=now - timedelta(minutes=1))
-        featured = ArticleFactory(published_at=now - timedelta(hours=5), is_featured=True)
-        ArticleFactory(published_at=now - timedelta(hours=6), is_featured=True)
-        links = article_links(client.get(HOME))
-        assert links[0] == featured.get_absolute_url()
-        assert newest.get_absolute_url() in links
-
-    def test_newest_article_is_the_top_story_when_none_is_featured(self, client, now):
-        older = ArticleFactory(published_at=now - timedelta(hours=2))
-        newest = ArticleFactory(published_at=now - timedelta(minutes=1))
-        links = article_links(client.get(HOME))
-        assert links[:2] == [newest.get_absolute_url(), older.get_absolute_url()]
-
-    def test_no_article_appears_twice(self, client, now, settings):
-        settings.GAZETA_HOME_LATEST_COUNT = 3
-        settings.GAZETA_HOME_SECTION_COUNT = 2
-        sections = [SectionFactory() for _ in range(3)]
-        for i in range(12):
-            ArticleFactory(
-                section=sections[i % 3],
-                published_at=now - timedelta(hours=i),
-                is_featured=i == 7,
-            )
-        links = article_links(client.get(HOME))
-        assert len(links) == len(set(links))
-        assert len(links) == 1 + 3 + 3 * 2
-
-    def test_each_section_gets_a_block_linking_to_the_section(self, client, now):
-        local = SectionFactory(name="Local", slug="local", position=1)
-        sport = SectionFactory(name="Sport", slug="sport", position=2)
-        SectionFactory(name="Gol", slug="gol", position=3)
-        for section in [local, sport]:
-            for i in range(6):
-                ArticleFactory(section=section, published_at=now - timedelta(hours=i + 1))
-        main = parse(client.get(HOME).content).find("main")
-        section_urls = {"/local/", "/sport/", "/gol/"}
-        block_heads = [
-            a["href"]
-            for h in main.find_all("h2")
-            for a in h.find_all("a")
-            if a["href"] in section_urls
-        ]
-        assert block_heads == ["/local/", "/sport/"]
-
-    def test_home_page_with_nothing_published_works(self, client, hidden):
-        response = client.get(HOME)
-        assert response.status_code == 200
-        assert article_links(response) == []
 
 
 class TestErrorPages:

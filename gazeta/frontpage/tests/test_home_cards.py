@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from .factories import ArticleFactory, SectionFactory
+from gazeta.newsroom.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
