@@ -527,11 +527,11 @@ def search_articles(
         )
     results = search.article_search(
         query=query,
+        # Inside the search, not after it: a search keeps only its newest matches.
+        section=Section.objects.filter(slug=section).values("pk")[:1] if section else None,
         date_from=since if since and local_midnight(since) else None,
         date_to=until if until and until < date.max else None,
     )
-    if section:
-        results = results.filter(section__slug=section)
     page = paginate(request, results.for_detail(), SEARCH_ORDER, cursor=cursor, limit=limit)
     page["items"] = search.attach_highlights(page["items"], query)
     return page

@@ -658,6 +658,17 @@ def test_search_filters_by_section_and_days(client, newsroom):
     ]
     wide = {"q": "buget", "since": "0001-01-01", "until": "9999-12-31"}
     assert len(ids(get_json(client, "/api/search", wide))) == 2
+    assert ids(get_json(client, "/api/search", {"q": "buget", "section": "nu-exista"})) == []
+
+
+def test_section_filter_applies_before_the_search_keeps_its_newest_matches(
+    client, newsroom, monkeypatch
+):
+    # With room for one match only, the newer "vote" would crowd out the economy article.
+    monkeypatch.setattr("gazeta.newsroom.search.SEARCH_MAX_RESULTS", 1)
+    assert ids(get_json(client, "/api/search", {"q": "buget", "section": "economie"})) == [
+        newsroom.prices.pk
+    ]
 
 
 @pytest.mark.parametrize("q", ["demisie", "ciorna", "programat", "anunt maine"])
