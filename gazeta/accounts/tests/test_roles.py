@@ -18,6 +18,7 @@ from gazeta.comments.tests.factories import CommentFactory
 from gazeta.frontpage.models import Banner, HomeSlot
 from gazeta.media.models import Image
 from gazeta.newsroom.models import Article, AuditEntry, Author, Byline, Section, Tag
+from gazeta.newsroom.tests.admin_forms import article_form
 from gazeta.newsroom.tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -79,34 +80,6 @@ def login(client, world, role):
 def admin_url(model, view, obj=None):
     name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
     return reverse(name, args=[obj.pk] if obj is not None else [])
-
-
-def article_form(article, **overrides):
-    """The article change form as a browser posts it, bylines included; release fields only
-    when given (a reporter's form has no inputs for them)."""
-    bylines = list(article.bylines.order_by("position")) if article.pk else []
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "section": article.section_id,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "external_id": "",
-        "bylines-TOTAL_FORMS": len(bylines),
-        "bylines-INITIAL_FORMS": len(bylines),
-        "credits-TOTAL_FORMS": 0,
-        "credits-INITIAL_FORMS": 0,
-        "corrections-TOTAL_FORMS": 0,
-        "corrections-INITIAL_FORMS": 0,
-    }
-    for i, byline in enumerate(bylines):
-        data |= {
-            f"bylines-{i}-id": byline.pk,
-            f"bylines-{i}-article": article.pk if article.pk else "",
-            f"bylines-{i}-author": byline.author_id,
-            f"bylines-{i}-position": byline.position,
-        }
-    return data | overrides
 
 
 def action(name, *objects):

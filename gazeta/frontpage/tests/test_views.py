@@ -7,22 +7,13 @@ from django.urls import reverse
 
 from gazeta.newsroom.models import Article
 from gazeta.newsroom.tests.factories import ArticleFactory, DraftFactory, SectionFactory
-from gazeta.newsroom.tests.html import parse
+from gazeta.newsroom.tests.html import cache_directives, parse
 
 from .factories import BannerFactory, HomeSlotFactory
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("frontpage:home")
-
-
-def cache_directives(response) -> dict[str, str | None]:
-    directives = {}
-    for part in response.get("Cache-Control", "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name:
-            directives[name.lower()] = value or None
-    return directives
 
 
 def card_links(response) -> list[str]:

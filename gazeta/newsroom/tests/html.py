@@ -74,3 +74,13 @@ def parse(content: bytes | str) -> Node:
     builder.feed(content.decode() if isinstance(content, bytes) else content)
     builder.close()
     return builder.root
+
+
+def cache_directives(response) -> dict[str, str | None]:
+    """The response's Cache-Control as {directive: value or None}."""
+    directives = {}
+    for part in response.get("Cache-Control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            directives[name.lower()] = value or None
+    return directives

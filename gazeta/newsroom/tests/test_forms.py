@@ -10,6 +10,7 @@ from django.urls import reverse
 from gazeta.newsroom.forms import ArticleAdminForm
 from gazeta.newsroom.models import Article
 
+from .admin_forms import article_form
 from .factories import SectionFactory
 from .html import parse
 
@@ -31,21 +32,8 @@ def admin_client(client):
 
 
 def admin_article_data(section, **overrides):
-    return {
-        "headline": "Bugetul a fost votat",
-        "slug": "bugetul-a-fost-votat",
-        "section": section.pk,
-        "standfirst": "",
-        "body": "",
-        "external_id": "",
-        "comments_open": "on",
-        "bylines-TOTAL_FORMS": 0,
-        "bylines-INITIAL_FORMS": 0,
-        "credits-TOTAL_FORMS": 0,
-        "credits-INITIAL_FORMS": 0,
-        "corrections-TOTAL_FORMS": 0,
-        "corrections-INITIAL_FORMS": 0,
-    } | overrides
+    new = Article(section=section, headline="Bugetul a fost votat", slug="bugetul-a-fost-votat")
+    return article_form(new, release=True, **overrides)
 
 
 def test_form_cleans_the_editor_output_with_the_body_sanitiser():

@@ -17,20 +17,11 @@ from .factories import (
     DraftFactory,
     SectionFactory,
 )
-from .html import parse
+from .html import cache_directives, parse
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("frontpage:home")
-
-
-def cache_directives(response) -> dict[str, str | None]:
-    directives = {}
-    for part in response.get("Cache-Control", "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name:
-            directives[name.lower()] = value or None
-    return directives
 
 
 def article_links(response) -> list[str]:

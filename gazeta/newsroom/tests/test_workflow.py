@@ -15,6 +15,7 @@ from gazeta.accounts.services import roles_sync
 from gazeta.newsroom import preview, services
 from gazeta.newsroom.models import Article, AuditEntry, Correction, PendingVersion
 
+from .admin_forms import article_form
 from .factories import ArticleFactory, AuthorFactory, DraftFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,29 +35,6 @@ def staff():
         name="Ana Scrie", slug="ana-scrie", user=users["Reporter"]
     )
     return users
-
-
-def change_form(article, **overrides):
-    """The article change form as an editor's browser posts it."""
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "section": article.section_id,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "external_id": "",
-        "comments_open": "on",
-        "bylines-TOTAL_FORMS": 0,
-        "bylines-INITIAL_FORMS": 0,
-        "credits-TOTAL_FORMS": 0,
-        "credits-INITIAL_FORMS": 0,
-        "corrections-TOTAL_FORMS": 0,
-        "corrections-INITIAL_FORMS": 0,
-    }
-    if article.published_at:
-        local = article.published_at.astimezone()
-        data |= {"published_at_0": f"{local:%Y-%m-%d}", "published_at_1": f"{local:%H:%M:%S}"}
-    return data | overrides
 
 
 def change_url(article):
@@ -93,16 +71,7 @@ def test_review_steps_move_the_workflow_and_leave_publication_alone(staff):
 def test_reporter_submits_own_draft_through_the_admin_but_cannot_approve(client, staff):
     draft = DraftFactory(authors=[staff["writer_author"]])
     client.force_login(staff["Reporter"])
-    data = change_form(draft) | {
-        "bylines-TOTAL_FORMS": 1,
-        "bylines-INITIAL_FORMS": 1,
-        "bylines-0-id": draft.bylines.get().pk,
-        "bylines-0-article": draft.pk,
-        "bylines-0-author": staff["writer_author"].pk,
-        "bylines-0-position": 0,
-        "comments_open": "",
-    }
-    data.pop("comments_open")
+    data = article_form(draft)
 
     submitted = client.post(change_url(draft), data | {"_submit_review": "1"})
     approved = client.post(change_url(draft), data | {"_approve": "1"})
@@ -168,7 +137,8 @@ def test_editing_a_live_article_keeps_it_online_until_the_changes_are_published(
     client.force_login(staff["Editor"])
 
     response = client.post(
-        change_url(article), change_form(article, headline="Titlul nou", body="<p>Text nou.</p>")
+        change_url(article),
+        article_form(article, release=True, headline="Titlul nou", body="<p>Text nou.</p>"),
     )
 
     assert response.status_code == 302
@@ -201,7 +171,7 @@ def test_pending_changes_are_reviewed_without_taking_the_article_offline(staff, 
 def test_changing_a_live_body_asks_for_a_notice_before_publishing(client, staff, now):
     article = ArticleFactory(body="<p>Au fost 20 de răniți.</p>")
     client.force_login(staff["Editor"])
-    data = change_form(article, body="<p>Au fost 12 răniți.</p>")
+    data = article_form(article, release=True, body="<p>Au fost 12 răniți.</p>")
 
     response = client.post(change_url(article), data | {"_publish_changes": "1"})
 
@@ -360,7 +330,9 @@ def test_an_article_taken_offline_is_edited_directly_and_loses_its_pending_versi
     client.force_login(staff["Editor"])
 
     form = client.get(change_url(article)).content.decode()
-    response = client.post(change_url(article), change_form(article, headline="În lucru"))
+    response = client.post(
+        change_url(article), article_form(article, release=True, headline="În lucru")
+    )
 
     assert "În lucru" in form and response.status_code == 302
     article.refresh_from_db()
@@ -372,7 +344,7 @@ def test_a_revision_made_in_the_admin_records_who_made_it(client, staff):
     article = DraftFactory(headline="Înainte")
     client.force_login(staff["Editor"])
 
-    client.post(change_url(article), change_form(article, headline="După"))
+    client.post(change_url(article), article_form(article, release=True, headline="După"))
 
     newest = article.history.order_by("-history_date", "-history_id").first()
     assert (newest.headline, newest.history_user) == ("După", staff["Editor"])
