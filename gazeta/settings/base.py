@@ -101,6 +101,9 @@ def database_config(url: str) -> dict:
     writers from failing with "database is locked" (see README, Configuration)."""
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite creates the file, not its folder (var/ on a fresh checkout).
+        if config["NAME"] and config["NAME"] != ":memory:":
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

@@ -69,3 +69,14 @@ def test_production_refuses_to_start_when_the_secret_key_is_missing():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_works_on_a_fresh_checkout_without_a_var_folder(tmp_path):
+    var = tmp_path / "fresh" / "var"
+
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **secret_key(), GAZETA_VAR_DIR=str(var)
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert var.is_dir()
