@@ -171,13 +171,26 @@ class ArticleQuerySet(models.QuerySet):
     def tagged(self, tag):
         return self.filter(tags=tag)
 
-    def related_to(self, article):
+    def related_to(self, article, *, within=None):
         """Articles sharing a tag with ``article`` (never itself), annotated with
         ``shared_tags``: most shared tags first, then newest. Reads the article's tags from
-        its prefetch cache when it has one."""
+        its prefetch cache when it has one.
+
+        ``within`` (a timedelta) keeps only articles published that close to the article's
+        time (now for an unpublished one), so the work depends on how much a newsroom
+        publishes in that span, not on the size of the archive (a topic can have tens of
+        thousands of articles). The span is a subquery on the publication-time index, which
+        both databases then read first."""
         tag_ids = [tag.pk for tag in article.tags.all()]
+        queryset = self
+        if within is not None:
+            moment = article.published_at or timezone.now()
+            span = Article.objects.filter(
+                published_at__gte=moment - within, published_at__lte=moment + within
+            )
+            queryset = queryset.filter(pk__in=span.values("pk"))
         return (
-            self.filter(tags__in=tag_ids)
+            queryset.filter(tags__in=tag_ids)
             .exclude(pk=article.pk)
             .annotate(shared_tags=models.Count("tags"))
             .order_by("-shared_tags", "-published_at", "-id")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
@@ -11,11 +12,13 @@ from .popularity import hour_of
 
 
 def article_related(*, article: Article, limit: int = 4) -> list[Article]:
-    """Published articles to read after ``article``: those sharing the most tags with it
-    (newest first among equals), then the newest of its section; never itself. Two queries
+    """Published articles to read after ``article``: those published within
+    ``GAZETA_RELATED_WINDOW_DAYS`` of it that share the most tags with it (newest first among
+    equals), then the newest of its section; never itself. Two queries
     whatever the archive size (one for an article without tags)."""
     published = Article.objects.published().for_listing()
-    related = list(published.related_to(article)[:limit])
+    within = timedelta(days=settings.GAZETA_RELATED_WINDOW_DAYS)
+    related = list(published.related_to(article, within=within)[:limit])
     shown = [article.pk, *(a.pk for a in related)]
     same_section = published.in_section(article.section_id).exclude(pk__in=shown)
     return [*related, *same_section[:limit]][:limit]

@@ -214,6 +214,9 @@ GAZETA_PUBLISHER_LOGO = os.environ.get("GAZETA_PUBLISHER_LOGO", "img/gazeta-logo
 GAZETA_FEED_FULL_TEXT = env_bool("GAZETA_FEED_FULL_TEXT", False)
 GAZETA_FEED_ITEM_COUNT = 30
 GAZETA_SECTION_PAGE_SIZE = 20
+# "Read also" looks for articles on the same topics published this many days either side of
+# the article (keeps the article page's cost independent of the archive's size).
+GAZETA_RELATED_WINDOW_DAYS = 30
 # How long a secret preview link of an unpublished article works.
 GAZETA_PREVIEW_LINK_HOURS = int(os.environ.get("GAZETA_PREVIEW_LINK_HOURS", "48"))
 GAZETA_HOME_LATEST_COUNT = 8

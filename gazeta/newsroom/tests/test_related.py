@@ -132,3 +132,16 @@ def test_article_page_without_related_articles_has_no_empty_block(client, now):
     lonely = ArticleFactory(section=SectionFactory(slug="singur"), published_at=now)
     page = parse(client.get(lonely.get_absolute_url()).content)
     assert not page.find_all("section", class_="related")
+
+
+def test_only_articles_from_around_the_same_time_count_as_related(now, section, tags, settings):
+    settings.GAZETA_RELATED_WINDOW_DAYS = 30
+    elsewhere = SectionFactory(name="Sport", slug="sport")
+    story = make("story", now=now, hours_ago=0, section=section, tags=tags)
+    make("last-year", now=now, hours_ago=24 * 365, section=elsewhere, tags=tags)
+    make("last-week", now=now, hours_ago=24 * 7, section=elsewhere, tags=tags[:1])
+    old_story = make("old-story", now=now, hours_ago=24 * 366, section=section, tags=tags[:1])
+
+    assert [a.slug for a in article_related(article=story)] == ["last-week", "old-story"]
+    # An old article finds what was published around its own time.
+    assert [a.slug for a in article_related(article=old_story)][0] == "last-year"
