@@ -6,7 +6,11 @@ import pytest
 from django.urls import reverse
 
 from gazeta.newsroom.models import Article
-from gazeta.newsroom.tests.factories import ArticleFactory, DraftFactory, SectionFactory
+from gazeta.newsroom.tests.factories import (
+    ArticleFactory,
+    SectionFactory,
+    unreleased_articles,
+)
 from gazeta.newsroom.tests.html import cache_directives, parse
 
 from .factories import BannerFactory, HomeSlotFactory
@@ -39,19 +43,8 @@ def article_links(response) -> list[str]:
 
 @pytest.fixture
 def hidden(now):
-    """Three articles no reader may see yet: a draft, a published one dated in the future
-    and a scheduled one whose time has not come."""
     section = SectionFactory(name="Internațional", slug="international")
-    return [
-        DraftFactory(section=section, slug="ciorna"),
-        ArticleFactory(section=section, slug="viitor", published_at=now + timedelta(minutes=5)),
-        ArticleFactory(
-            section=section,
-            slug="programat",
-            status=Article.Status.SCHEDULED,
-            published_at=now + timedelta(hours=1),
-        ),
-    ]
+    return unreleased_articles(section=section, now=now)
 
 
 class TestHomePage:

@@ -80,3 +80,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 class DraftFactory(ArticleFactory):
     status = Article.Status.DRAFT
     published_at = None
+
+
+def unreleased_articles(*, section, now):
+    """Three articles no reader may see yet: a draft, a published one dated in the future
+    and a scheduled one whose time has not come."""
+    return [
+        DraftFactory(section=section, slug="ciorna"),
+        ArticleFactory(section=section, slug="viitor", published_at=now + timedelta(minutes=5)),
+        ArticleFactory(
+            section=section,
+            slug="programat",
+            status=Article.Status.SCHEDULED,
+            published_at=now + timedelta(hours=1),
+        ),
+    ]

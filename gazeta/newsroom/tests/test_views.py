@@ -14,8 +14,8 @@ from .factories import (
     ArticleFactory,
     AuthorFactory,
     DeskFactory,
-    DraftFactory,
     SectionFactory,
+    unreleased_articles,
 )
 from .html import cache_directives, parse
 
@@ -55,18 +55,7 @@ def published(now, section):
 
 @pytest.fixture
 def hidden(now, section):
-    """Three articles no reader may see yet: a draft, a published one dated in the future
-    and a scheduled one whose time has not come."""
-    return [
-        DraftFactory(section=section, slug="ciorna"),
-        ArticleFactory(section=section, slug="viitor", published_at=now + timedelta(minutes=5)),
-        ArticleFactory(
-            section=section,
-            slug="programat",
-            status=Article.Status.SCHEDULED,
-            published_at=now + timedelta(hours=1),
-        ),
-    ]
+    return unreleased_articles(section=section, now=now)
 
 
 class TestVisibility:
