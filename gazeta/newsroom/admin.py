@@ -305,6 +305,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         kwargs = {"article": article, "user": request.user}
         if button == "_schedule":
             kwargs["at"] = article.published_at
+        if button == "_return":
+            kwargs["note"] = request.POST.get("return_note", "").strip()[:500]
         try:
             if button == "_schedule" and kwargs["at"] is None:
                 raise ValidationError(gettext("Set a publication time to schedule."))

@@ -348,3 +348,23 @@ def test_a_revision_made_in_the_admin_records_who_made_it(client, staff):
 
     newest = article.history.order_by("-history_date", "-history_id").first()
     assert (newest.headline, newest.history_user) == ("După", staff["Editor"])
+
+
+def test_an_editor_sends_a_draft_back_with_a_note_for_the_writer(client, staff):
+    draft = DraftFactory(authors=[staff["writer_author"]])
+    services.article_submit(article=draft, user=staff["Reporter"])
+    client.force_login(staff["Editor"])
+    form = client.get(change_url(draft)).content.decode()
+
+    response = client.post(
+        change_url(draft),
+        article_form(draft, release=True, _return="1", return_note="Lipsește o sursă."),
+    )
+
+    assert 'name="return_note"' in form and 'name="_return"' in form
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.workflow_state == "draft"
+    returned = AuditEntry.objects.get(article=draft, action="returned")
+    assert (returned.user, returned.detail) == (staff["Editor"], "Lipsește o sursă.")
