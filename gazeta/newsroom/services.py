@@ -311,10 +311,14 @@ def article_pending_discard(*, article: Article) -> None:
     PendingVersion.objects.filter(article=article).delete()
 
 
+def _changes_body_readers_saw(article: Article, pending: PendingVersion) -> bool:
+    return article.is_published and pending.body != article.body
+
+
 def notice_required(*, article: Article) -> bool:
     """Whether publishing the pending changes of ``article`` changes the body readers saw."""
     pending = PendingVersion.objects.filter(article=article).first()
-    return pending is not None and article.is_published and pending.body != article.body
+    return pending is not None and _changes_body_readers_saw(article, pending)
 
 
 @transaction.atomic
@@ -333,7 +337,7 @@ def article_changes_publish(
     pending = PendingVersion.objects.filter(article=article).first()
     if pending is None:
         raise ValidationError(_("This article has no pending changes."))
-    body_changed = pending.body != article.body and article.is_published
+    body_changed = _changes_body_readers_saw(article, pending)
     notice_text, decline_reason = notice_text.strip(), decline_reason.strip()
     if body_changed and not notice_text and not decline_reason:
         raise ValidationError(
@@ -401,7 +405,3 @@ def presence_touch(*, article: Article, user) -> list:
         .exclude(user=user)
         .select_related("user")
     ]
-
-
-def presence_leave(*, article: Article, user) -> None:
-    EditPresence.objects.filter(article=article, user=user).delete()
