@@ -85,11 +85,11 @@ class LatestArticlesFeed(Feed):
         return f"© {settings.GAZETA_SITE_NAME}"
 
     def articles(self, obj):
-        return Article.objects.published()
+        """The feed's articles, newest first (subclasses narrow it down)."""
+        return Article.objects.published().for_detail().order_by("-published_at", "-id")
 
     def items(self, obj):
-        articles = self.articles(obj).for_detail().order_by("-published_at", "-id")
-        return articles[: settings.GAZETA_FEED_ITEM_COUNT]
+        return self.articles(obj)[: settings.GAZETA_FEED_ITEM_COUNT]
 
     # Each article.
     def item_title(self, article):

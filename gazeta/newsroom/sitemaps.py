@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import DateTimeField, Max, OuterRef, Subquery
+from django.db.models import DateTimeField, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
 from django.template.response import SimpleTemplateResponse
@@ -64,10 +64,15 @@ class ArticleSitemap(SiteSitemap):
         return article_lastmod(article)
 
     def get_latest_lastmod(self):
-        latest = Article.objects.published().aggregate(
-            Max("published_at"), Max("revised_at"), Max("updated_at")
-        )
-        return max((d for d in latest.values() if d), default=None)
+        """The newest publication or change of a published article: two index reads, each
+        stopping at its first published row (``revised_at`` is set by a save, so it is never
+        after ``updated_at``)."""
+        published = Article.objects.published()
+        latest = [
+            published.order_by(f"-{field}").values_list(field, flat=True).first()
+            for field in ("published_at", "updated_at")
+        ]
+        return max((d for d in latest if d), default=None)
 
 
 class ListingSitemap(SiteSitemap):

@@ -242,6 +242,36 @@ def test_newest_first_lists_are_read_in_index_order(client, corpus, page):
             assert not [n for n in nodes if n["Node Type"] == "Sort"], (sql, describe(nodes))
 
 
+# Topic and author lists are read from their link table's index, which carries the article's
+# publication time (migration 0009).
+LINK_ORDER = re.compile(
+    r'ORDER BY "(newsroom_article_tags|newsroom_byline)"\."published_at" DESC, '
+    r'"\1"\."article_id" DESC LIMIT \d+'
+)
+
+
+@pytest.mark.parametrize("page", ["tag", "author", "tag feed", "author feed"])
+def test_topic_and_author_lists_are_read_from_the_link_index_in_order(client, corpus, page):
+    queries = [
+        sql for sql in page_queries(client, page_paths(corpus)[page]) if LINK_ORDER.search(sql)
+    ]
+    assert queries
+    for sql in queries:
+        table = LINK_ORDER.search(sql).group(1)
+        if connection.vendor == "sqlite":
+            steps = sqlite_plan(sql)
+            assert not [s for s in steps if "TEMP B-TREE" in s], (sql, steps)
+            assert any(
+                s.startswith(f"SEARCH {table} USING ") and "_list_idx" in s for s in steps
+            ), (sql, steps)
+        else:
+            nodes = postgres_nodes(sql, without_sort=True)
+            assert not [n for n in nodes if n["Node Type"] == "Sort"], (sql, describe(nodes))
+            assert any(n.get("Index Name", "").endswith("_list_idx") for n in nodes), describe(
+                nodes
+            )
+
+
 def test_posting_a_comment_never_reads_a_growing_table_whole(client, corpus, settings):
     """Posting checks the commenter's earlier comments by email in any case (``iexact``):
     the migration comments/0002 indexes exactly that lookup on each database."""
