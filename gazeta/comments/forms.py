@@ -16,6 +16,10 @@ def form_started_token() -> str:
     return _signer.sign(str(int(time.time())))
 
 
+FLAT_INPUT = "comments/widgets/input.html"
+FLAT_TEXTAREA = "comments/widgets/textarea.html"
+
+
 class CommentForm(forms.Form):
     article = forms.IntegerField(widget=forms.HiddenInput)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -63,6 +67,11 @@ class CommentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
         self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # The form is on every article page: one flat template per field gives Django's
+        # markup without its two nested includes (input.html, attrs.html) per field.
+        for field in self.fields.values():
+            textarea = isinstance(field.widget, forms.Textarea)
+            field.widget.template_name = FLAT_TEXTAREA if textarea else FLAT_INPUT
 
     def _clean_text(self, name):
         return strip_control_chars(self.cleaned_data.get(name, "") or "").strip()

@@ -30,4 +30,5 @@ def romanian_short_date(value: datetime) -> str:
 def romanian_dateline(value: datetime) -> str:
     """``01 nov. 2024, 17:21`` in the site's time zone, 24-hour clock."""
     local = timezone.localtime(value)
-    return f"{romanian_short_date(local)}, {local:%H:%M}"
+    month = ROMANIAN_SHORT_MONTHS[local.month - 1]
+    return f"{local.day:02d} {month} {local.year}, {local.hour:02d}:{local.minute:02d}"

@@ -262,6 +262,17 @@ def test_reply_link_disappears_at_max_depth(client, article, settings):
     assert f"?raspunde={child.pk}#raspunde" not in html
 
 
+def test_comment_anchors_and_reply_link_of_a_large_id_are_plain_digits(client, article):
+    # The site groups thousands ("12.345"); anchors and ?raspunde= must not.
+    comment = CommentFactory(article=article, pk=12_345, name="Elena")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="comment-12345"' in html
+    assert 'href="#comment-12345"' in html
+    assert "?raspunde=12345#raspunde" in html
+    replying = client.get(f"{article.get_absolute_url()}?raspunde={comment.pk}").content.decode()
+    assert 'name="parent" value="12345"' in replying
+
+
 def test_moderators_are_emailed_about_held_comments(
     client, article, django_user_model, django_capture_on_commit_callbacks
 ):

@@ -14,3 +14,10 @@ def dateline(value):
 @register.filter
 def short_date(value):
     return romanian_short_date(value) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def iso_datetime(value):
+    """What ``date:'c'`` gives (ISO 8601 in the site's time zone, for ``<time datetime>``)
+    without Django's date-format machinery, which costs several times more per call."""
+    return value.isoformat() if value else ""

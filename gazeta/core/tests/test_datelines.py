@@ -73,3 +73,23 @@ def test_short_date_has_no_time():
 @pytest.mark.parametrize("value", [None, ""])
 def test_missing_time_renders_nothing(value):
     assert render("{{ value|dateline }}|{{ value|short_date }}", value) == "|"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2024, 11, 1, 15, 21, 7, 123456, tzinfo=UTC),
+        datetime(2024, 7, 20, 20, 15, tzinfo=UTC),
+        datetime(2024, 10, 27, 1, 0, tzinfo=UTC),
+        None,
+        "",
+    ],
+)
+def test_iso_datetime_gives_what_date_c_gives(value):
+    assert render("{{ value|iso_datetime }}", value) == render("{{ value|date:'c' }}", value)
+
+
+def test_iso_datetime_is_in_the_site_time_zone():
+    assert render("{{ value|iso_datetime }}", datetime(2024, 7, 20, 20, 15, tzinfo=UTC)) == (
+        "2024-07-20T23:15:00+03:00"
+    )

@@ -47,6 +47,14 @@ def test_notices_show_above_or_below_the_article_as_placed(client, article):
     assert re.search(r"<strong>Actualizare</strong>.*Primăria a confirmat programul\.", html)
 
 
+def test_notice_anchor_of_a_large_id_matches_its_link(client, article):
+    # The site groups thousands ("12.345"); an anchor must not.
+    correction = notice(article, pk=12_345)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert correction.get_absolute_url().endswith("#corectie-12345")
+    assert 'id="corectie-12345"' in html
+
+
 def test_future_notice_and_notices_on_drafts_stay_hidden(client, article):
     notice(article, text="încă nepublicată", published_at=timezone.now() + timedelta(hours=3))
     draft_notice = notice(DraftFactory(), text="pe o ciornă")
