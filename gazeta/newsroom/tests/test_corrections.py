@@ -101,3 +101,17 @@ def test_notice_text_is_stored_with_comma_below_diacritics(article):
     correction = notice(article, text="Greşeala a fost corectată în ştire.")
     correction.refresh_from_db()
     assert correction.text == "Greșeala a fost corectată în știre."
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_corrections_page_query_count_does_not_grow_with_the_notices(
+    client, settings, count, django_assert_num_queries
+):
+    settings.GAZETA_SECTION_PAGE_SIZE = 10
+    for n in range(count):
+        notice(ArticleFactory(), text=f"Notița {n}.")
+    # Section menu; one page of notices with their articles and sections (never a count).
+    with django_assert_num_queries(2):
+        response = client.get("/corecturi/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card__title"') == min(count, 10)
