@@ -359,30 +359,75 @@ class Variant:
         self.not_modified_headers = [*cache_control, *common]
 
 
+# Memory a page holds besides its bodies (headers, objects), for the store's budget.
+PAGE_OVERHEAD = 2048
+
+
 class PageFile:
-    """One page as read from its files: the body in each encoding with ready-made headers."""
+    """One page as stored: its headers, and its body in each encoding, read from the file the
+    first time a reader asks for that encoding. Browsers take brotli, so most pages hold only
+    their brotli twin in memory; the identity body is read for clients that accept nothing."""
 
-    __slots__ = ("key", "last_modified", "variants", "size", "expires")
+    __slots__ = ("name", "key", "last_modified", "stored", "expires", "variants", "size", "grown")
 
-    def __init__(self, key, last_modified, variants, expires=None):
-        self.key = key
-        self.last_modified = last_modified
+    def __init__(self, name, stat, stored, expires=None):
+        self.name = name
+        self.key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        self.last_modified = http_date(int(stat.st_mtime))
+        self.stored = stored
         self.expires = expires  # a lifetime the page asked for itself (see read_page)
-        self.variants = variants  # best first, identity last
-        self.size = sum(len(v.body) for v in variants)
+        self.variants: dict[str | None, Variant | None] = {}  # None: no usable twin
+        self.size = PAGE_OVERHEAD  # about the memory it holds: grows with each body read
+        self.grown = None  # the store's accounting, called with each body's size
 
-    def pick(self, accept_encoding: str | None) -> Variant:
-        if accept_encoding and len(self.variants) > 1:
+    def variant(self, coding: str | None) -> Variant | None:
+        try:
+            return self.variants[coding]
+        except KeyError:
+            pass
+        variant = self._read_variant(coding)
+        if variant is None and coding is None:
+            return None  # the page changed or went since it was found: not remembered
+        if self.variants.setdefault(coding, variant) is variant and variant is not None:
+            if self.grown is None:
+                self.size += len(variant.body)
+            else:
+                self.grown(self, len(variant.body))
+        return self.variants[coding]
+
+    def _read_variant(self, coding: str | None) -> Variant | None:
+        suffix = {"br": ".br", "gzip": ".gz", None: ""}[coding]
+        try:
+            data, stat = _read(self.name + suffix)
+        except OSError:
+            return None
+        if coding is None:
+            if (stat.st_ino, stat.st_mtime_ns, stat.st_size) != self.key:
+                return None
+        # A twin newer than the page belongs to a write still under way: not this page.
+        elif stat.st_mtime_ns > self.key[1] or len(data) >= self.key[2]:
+            return None
+        return Variant(coding, data, nginx_etag(stat), self.stored, self.last_modified)
+
+    def pick(self, accept_encoding: str | None) -> Variant | None:
+        """The variant for this reader (brotli, else gzip, else identity), or None when the
+        page's file is gone since the page was found."""
+        if accept_encoding:
             codings = accepted_codings(accept_encoding)
-            for variant in self.variants:
-                if variant.coding is None or variant.coding in codings:
-                    return variant
-        return self.variants[-1]
+            for coding in ("br", "gzip"):
+                if coding in codings:
+                    variant = self.variant(coding)
+                    if variant is not None:
+                        return variant
+        return self.variant(None)
 
     def answer(self, accept_encoding, if_none_match, if_modified_since):
         """``(status, headers, body)`` for a GET: 304 when the reader's copy is current
-        (If-None-Match first; If-Modified-Since must match exactly, as with nginx)."""
+        (If-None-Match first; If-Modified-Since must match exactly, as with nginx). None when
+        the file went in the meantime: the caller goes on as after a miss."""
         variant = self.pick(accept_encoding)
+        if variant is None:
+            return None
         if if_none_match is not None:
             if if_none_match.strip() == "*" or variant.etag in _etags(if_none_match):
                 return 304, variant.not_modified_headers, b""
@@ -410,45 +455,39 @@ def _shared_lifetime(headers) -> int | None:
     return None
 
 
-def read_page(name: str, *, shared_max_age: int | None = None) -> PageFile | None:
-    """The page stored in ``name`` with its twins, or None when it is gone or incomplete.
+def read_page(
+    name: str, *, shared_max_age: int | None = None, stat: os.stat_result | None = None
+) -> PageFile | None:
+    """The page stored in ``name`` (``stat`` is the file's, when the caller has it), or None
+    when it is gone or has no headers. Its bodies are read when first asked for.
 
     A page that asked shared caches to keep it less than ``shared_max_age`` (the home page
     before a pin or banner ends) expires after that time, even without a purge."""
     try:
-        body, stat = _read(name)
+        if stat is None:
+            stat = os.stat(name)
         stored = [tuple(pair) for pair in json.loads(_read(name + ".headers")[0])]
     except (OSError, ValueError):
         return None
-    last_modified = http_date(int(stat.st_mtime))
-    variants = []
-    for coding, suffix in (("br", ".br"), ("gzip", ".gz")):
-        try:
-            data, twin = _read(name + suffix)
-        except OSError:
-            continue
-        # A twin newer than the page belongs to a write still under way: not this page.
-        if twin.st_mtime_ns <= stat.st_mtime_ns and len(data) < len(body):
-            variants.append(Variant(coding, data, nginx_etag(twin), stored, last_modified))
-    variants.append(Variant(None, body, nginx_etag(stat), stored, last_modified))
     lifetime = _shared_lifetime(stored)
     expires = None
     if shared_max_age is not None and lifetime is not None and lifetime < shared_max_age:
         expires = stat.st_mtime + lifetime
-    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    return PageFile(key, last_modified, variants, expires)
+    return PageFile(name, stat, stored, expires)
 
 
 class PageStore:
     """Finds the current file of an address, keeping recently served pages in memory (checked
-    against the file's inode, time and size on every request, so a purge is seen at once)."""
+    against the file's inode, time and size on every request, so a purge is seen at once).
+    At most ``memory`` bytes are kept, oldest pages dropped first; a page whose bodies would
+    take more than an eighth of that is read from its file on every request instead."""
 
     def __init__(
         self,
         root,
         *,
         max_age: int = 0,
-        memory: int = 32 * 1024 * 1024,
+        memory: int = 16 * 1024 * 1024,
         shared_max_age: int | None = None,
     ):
         self.root = str(root).rstrip("/")
@@ -459,6 +498,11 @@ class PageStore:
         self._pages: dict[str, PageFile] = {}
         self._used = 0
         self._lock = threading.Lock()
+
+    @property
+    def used(self) -> int:
+        """Bytes the kept pages hold (about)."""
+        return self._used
 
     def names(self, path: str) -> tuple[str, ...]:
         names = self._names.get(path)
@@ -482,7 +526,7 @@ class PageStore:
                 return None
             page = self._pages.get(name)
             if page is None or page.key != (stat.st_ino, stat.st_mtime_ns, stat.st_size):
-                page = read_page(name, shared_max_age=self.shared_max_age)
+                page = read_page(name, shared_max_age=self.shared_max_age, stat=stat)
                 if page is None:
                     return None
                 self._keep(name, page)
@@ -498,14 +542,27 @@ class PageStore:
                 self._used -= old.size
 
     def _keep(self, name: str, page: PageFile) -> None:
-        if page.size > self.memory // 8:
-            return
+        page.grown = self._grown
         with self._lock:
             old = self._pages.pop(name, None)
             if old is not None:
                 self._used -= old.size
-            while self._pages and self._used + page.size > self.memory:
-                oldest = next(iter(self._pages))
-                self._used -= self._pages.pop(oldest).size
             self._pages[name] = page
             self._used += page.size
+            self._trim()
+
+    def _grown(self, page: PageFile, size: int) -> None:
+        with self._lock:
+            page.size += size
+            if self._pages.get(page.name) is not page:
+                return  # dropped meanwhile: its reader still holds it, the store does not
+            self._used += size
+            if page.size - PAGE_OVERHEAD > self.memory // 8:
+                del self._pages[page.name]
+                self._used -= page.size
+            self._trim()
+
+    def _trim(self) -> None:
+        while self._pages and self._used > self.memory:
+            oldest = next(iter(self._pages))
+            self._used -= self._pages.pop(oldest).size

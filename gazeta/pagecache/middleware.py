@@ -88,12 +88,17 @@ def is_storable(request, response) -> bool:
     return not vary - {"accept-encoding", "cookie"}
 
 
-def response_from_file(page: files.PageFile, request) -> HttpResponse:
-    status, headers, body = page.answer(
+def response_from_file(store: files.PageStore, request) -> HttpResponse | None:
+    """The answer from the file of the request's address, or None when it has none."""
+    page = store.lookup(request.path_info)
+    answer = page and page.answer(
         request.META.get("HTTP_ACCEPT_ENCODING"),
         request.META.get("HTTP_IF_NONE_MATCH"),
         request.META.get("HTTP_IF_MODIFIED_SINCE"),
     )
+    if not answer:
+        return None
+    status, headers, body = answer
     response = HttpResponse(body, status=status)
     del response.headers["Content-Type"]
     for name, value in headers:
@@ -135,9 +140,9 @@ class PageFileMiddleware:
         path = request.path_info
         if not store.names(path):
             return self.finish(request, self.get_response(request))
-        page = store.lookup(path)
-        if page is not None:
-            return response_from_file(page, request)
+        response = response_from_file(store, request)
+        if response is not None:
+            return response
         lock = files.StripeLock(store.root, path)
         try:
             owner = lock.acquire()
@@ -145,17 +150,17 @@ class PageFileMiddleware:
             return self.render(request, store.root)
         if owner:
             try:
-                page = store.lookup(path)
-                if page is not None:
-                    return response_from_file(page, request)
+                response = response_from_file(store, request)
+                if response is not None:
+                    return response
                 return self.render(request, store.root)
             finally:
                 lock.release()
         # Someone renders this page (or one in its stripe) right now: wait, then read the file.
         lock.wait(settings.GAZETA_PAGE_FILES_LOCK_WAIT)
-        page = store.lookup(path)
-        if page is not None:
-            return response_from_file(page, request)
+        response = response_from_file(store, request)
+        if response is not None:
+            return response
         return self.render(request, store.root)
 
     def render(self, request, root: str):

@@ -2,7 +2,8 @@
 the page files before Django is reached, and hands everything else to Django.
 
 The path for a hit is kept short on purpose (a few dictionary reads, one ``stat``, bytes from
-memory): it runs for every reader of a breaking story. See docs/page-files.md.
+memory once the page's encoding was read): it runs for every reader of a breaking story. See
+docs/page-files.md.
 """
 
 import os
@@ -23,7 +24,7 @@ class PageFileServer:
         *,
         root,
         max_age: int = 0,
-        memory: int = 32 * 1024 * 1024,
+        memory: int = 16 * 1024 * 1024,
         shared_max_age: int | None = None,
         personal_cookies=("sessionid",),
         ignored_params=(),
@@ -54,12 +55,13 @@ class PageFileServer:
             and (not self.https_only or self._secure(environ))
         ):
             page = self.store.lookup(environ.get("PATH_INFO") or "/")
-            if page is not None:
-                status, headers, body = page.answer(
-                    environ.get("HTTP_ACCEPT_ENCODING"),
-                    environ.get("HTTP_IF_NONE_MATCH"),
-                    environ.get("HTTP_IF_MODIFIED_SINCE"),
-                )
+            answer = page and page.answer(
+                environ.get("HTTP_ACCEPT_ENCODING"),
+                environ.get("HTTP_IF_NONE_MATCH"),
+                environ.get("HTTP_IF_MODIFIED_SINCE"),
+            )
+            if answer:
+                status, headers, body = answer
                 start_response(_REASONS[status], headers)
                 return [body] if method == "GET" else []
         return self.app(environ, start_response)

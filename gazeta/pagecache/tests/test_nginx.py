@@ -122,7 +122,9 @@ def test_a_miss_goes_to_the_app_and_later_readers_get_the_file_from_nginx(
     assert app_requests == [url, url, url]
 
 
-@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/", "/sitemap.xml", "/robots.txt", "/"])
+@pytest.mark.parametrize(
+    "path", ["/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap/news.xml", "/robots.txt", "/"]
+)
 def test_feeds_sitemaps_and_robots_keep_their_content_type_and_headers(nginx, app_requests, path):
     ArticleFactory()
     _, rendered, body = fetch(nginx + path)
@@ -158,11 +160,14 @@ def test_a_personal_cookie_always_reaches_the_app(nginx, page_files, app_request
 
 
 def test_after_an_edit_the_next_request_is_fresh(nginx, page_files, app_requests):
+    gzipped = {"Accept-Encoding": "gzip"}
     article = ArticleFactory(headline="Primul titlu al zilei")
     url = article.get_absolute_url()
     fetch(nginx + url)
     fetch(nginx + "/")
+    # Served from the files (and kept open by nginx's open_file_cache) before the edit.
     assert b"Primul titlu al zilei" in fetch(nginx + url)[2]
+    assert b"Primul titlu al zilei" in gzip.decompress(fetch(nginx + url, headers=gzipped)[2])
 
     article = Article.objects.select_related("section").get(pk=article.pk)
     article.headline = "Titlul corectat al zilei"
@@ -172,4 +177,18 @@ def test_after_an_edit_the_next_request_is_fresh(nginx, page_files, app_requests
     assert b"Titlul corectat al zilei" in body and "X-Gazeta-Page" not in headers
     assert b"Titlul corectat al zilei" in fetch(nginx + "/")[2]
     assert app_requests == [url, "/", url, "/"]
-    assert fetch(nginx + url)[1]["X-Gazeta-Page"] == "file"
+    _, headers, body = fetch(nginx + url)
+    assert headers["X-Gazeta-Page"] == "file" and b"Titlul corectat al zilei" in body
+    _, headers, body = fetch(nginx + url, headers=gzipped)
+    assert headers["Content-Encoding"] == "gzip"
+    assert b"Titlul corectat al zilei" in gzip.decompress(body)
+    assert app_requests == [url, "/", url, "/"]
+
+
+def test_a_folder_of_sitemaps_is_not_a_page(nginx, app_requests):
+    ArticleFactory()
+    fetch(nginx + "/sitemap/news.xml")
+
+    status, headers, _ = fetch(nginx + "/sitemap/")
+    assert status == 404 and "X-Gazeta-Page" not in headers
+    assert app_requests == ["/sitemap/news.xml", "/sitemap/"]

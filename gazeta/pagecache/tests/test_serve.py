@@ -246,3 +246,54 @@ def test_a_page_that_asked_for_a_shorter_lifetime_expires_after_it(tmp_path, app
     os.utime(tmp_path / "index.html", (past, past))
 
     assert call(server, path="/")["body"] == b"from the app"
+
+
+def test_only_the_encodings_readers_asked_for_are_kept_in_memory(server, root):
+    name = root / "sport" / "index.html"
+    call(server, accept_encoding="gzip, deflate, br")
+    call(server, accept_encoding="br")
+
+    assert (
+        server.store.used == files.PAGE_OVERHEAD + (root / "sport" / "index.html.br").stat().st_size
+    )
+
+    call(server)
+    assert server.store.used == files.PAGE_OVERHEAD + sum(
+        os.path.getsize(f"{name}{suffix}") for suffix in ("", ".br")
+    )
+
+
+def test_the_oldest_pages_leave_memory_when_the_budget_is_spent(tmp_path, app):
+    paths = [f"/sectiunea-{number}/" for number in range(10)]
+    for path in paths:
+        marker = files.purge_marker(str(tmp_path), path)
+        files.write(str(tmp_path), path, BODY, STORED, content_type=HTML, marker=marker)
+    one_page = files.PAGE_OVERHEAD + len(BODY)
+    server = PageFileServer(app, root=tmp_path, memory=8 * one_page + 100)
+
+    for path in paths:
+        assert call(server, path=path)["body"] == BODY
+    assert server.store.used == 8 * one_page
+
+    for path in reversed(paths):
+        assert call(server, path=path)["body"] == BODY
+    assert server.store.used == 8 * one_page
+    assert app.calls == []
+
+
+def test_a_page_too_large_for_memory_is_read_from_its_file_each_time(server, root, app):
+    server.store.memory = 8 * len(BODY) - 1
+    assert call(server)["body"] == BODY
+    assert server.store.used == 0
+
+    assert call(server)["body"] == BODY
+    assert app.calls == []
+
+
+def test_a_page_whose_file_goes_after_it_was_found_is_not_answered(server, app, root):
+    call(server, accept_encoding="br")
+    page = server.store.lookup("/sport/")
+    files.delete(str(root), ["/sport/"])
+
+    assert page.answer(None, None, None) is None
+    assert call(server)["body"] == b"from the app"

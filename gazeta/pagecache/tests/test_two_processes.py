@@ -85,6 +85,8 @@ def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
             str(port),
             "--workers",
             "1",
+            "--blocking-threads",
+            "8",
             "gazeta.wsgi:application",
         ],
         cwd=settings.BASE_DIR,
