@@ -205,20 +205,20 @@ class ArticleQuerySet(models.QuerySet):
         ``within`` (a timedelta) keeps only articles published that close to the article's
         time (now for an unpublished one), so the work depends on how much a newsroom
         publishes in that span, not on the size of the archive (a topic can have tens of
-        thousands of articles). The span is a subquery on the publication-time index, which
-        both databases then read first."""
+        thousands of articles). The span is read on the topic links' index (tag, publication
+        time), a short range per tag."""
         tag_ids = [tag.pk for tag in article.tags.all()]
-        queryset = self
+        shared = Q(tag_links__tag__in=tag_ids)
         if within is not None:
             moment = article.published_at or timezone.now()
-            span = Article.objects.filter(
-                published_at__gte=moment - within, published_at__lte=moment + within
+            shared &= Q(
+                tag_links__published_at__gte=moment - within,
+                tag_links__published_at__lte=moment + within,
             )
-            queryset = queryset.filter(pk__in=span.values("pk"))
         return (
-            queryset.filter(tags__in=tag_ids)
+            self.filter(shared)
             .exclude(pk=article.pk)
-            .annotate(shared_tags=models.Count("tags"))
+            .annotate(shared_tags=models.Count("tag_links"))
             .order_by("-shared_tags", "-published_at", "-id")
         )
 
