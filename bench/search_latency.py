@@ -263,7 +263,9 @@ def load(count: int, seed: int) -> tuple[float, float]:
     return written, time.perf_counter() - started
 
 
-def measure(rounds: int, queries=None) -> dict[str, tuple[list[float], list[float], list[int]]]:
+def measure(
+    rounds: int, queries=None, per_query: dict | None = None
+) -> dict[str, tuple[list[float], list[float], list[int]]]:
     from django.test import Client
 
     from gazeta.newsroom.models import Section
@@ -288,6 +290,10 @@ def measure(rounds: int, queries=None) -> dict[str, tuple[list[float], list[floa
                 response = client.get("/cauta/", params)
                 page_times.append(time.perf_counter() - started)
                 assert response.status_code == 200, response.status_code
+                if per_query is not None:
+                    times = per_query.setdefault((kind, q), ([], []))
+                    times[0].append(query_times[-1])
+                    times[1].append(page_times[-1])
         results[kind] = (query_times, page_times, counts)
     return results
 
@@ -334,6 +340,15 @@ def report(kind_db: str, count: int, load_times, results) -> None:
     )
 
 
+def report_per_query(per_query: dict) -> None:
+    print("\nper query (slowest first)")
+    row = "{:<24}{:<32}{:>12}{:>12}"
+    print(row.format("query kind", "query", "query max", "page max"))
+    slowest = sorted(per_query.items(), key=lambda item: -max(item[1][0] + item[1][1]))
+    for (kind, q), (query_times, page_times) in slowest:
+        print(row.format(kind, q, ms(query_times, 1.0), ms(page_times, 1.0)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -360,14 +375,22 @@ def main() -> int:
         help="A PostgreSQL server database where the bench may create and drop its own "
         f"database (default {DEFAULT_POSTGRES_URL}).",
     )
+    parser.add_argument(
+        "--per-query",
+        action="store_true",
+        help="Also print each query's slowest time (query and page), slowest first.",
+    )
     args = parser.parse_args()
+    per_query = {} if args.per_query else None
     if args.database_url:
         configure_django(args.database_url)
         from gazeta.newsroom.models import Article
 
         count = Article.objects.count()
-        results = measure(args.rounds, DEMO_QUERIES)
+        results = measure(args.rounds, DEMO_QUERIES, per_query)
         report(args.database_url.split("@")[-1], count, None, results)
+        if per_query:
+            report_per_query(per_query)
         return 0
     if args.database == "both":
         # One process per database: Django is set up once per process.
@@ -375,6 +398,7 @@ def main() -> int:
             argv = [sys.executable, __file__, "--database", kind, "--articles", str(args.articles)]
             argv += ["--rounds", str(args.rounds), "--seed", str(args.seed)]
             argv += ["--postgres-url", args.postgres_url]
+            argv += ["--per-query"] if args.per_query else []
             done = subprocess.run(argv, check=False)  # noqa: S603 - this script, our arguments
             if done.returncode:
                 return done.returncode
@@ -386,8 +410,10 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         print(f"{args.database}: loading {args.articles:,} articles…", file=sys.stderr)
         load_times = load(args.articles, args.seed)
-        results = measure(args.rounds)
+        results = measure(args.rounds, per_query=per_query)
         report(args.database, args.articles, load_times, results)
+        if per_query:
+            report_per_query(per_query)
     return 0
 
 

@@ -58,8 +58,10 @@ import snowballstemmer
 from django import forms
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection as default_connection
-from django.db.models import BooleanField, Count, F, FloatField, Max, Min, Q, QuerySet
+from django.db import transaction
+from django.db.models import BooleanField, Count, F, FloatField, Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.datastructures import Join
 from django.utils import timezone
@@ -81,6 +83,10 @@ SEARCH_MAX_RESULTS = 1000
 # many (see _newest_in_windows); SQLite first reads this many of the last-indexed matches.
 SEARCH_WINDOW = 10 * SEARCH_MAX_RESULTS
 SQLITE_FIRST_PASS = 2 * SEARCH_MAX_RESULTS
+# PostgreSQL walks a window's articles one by one (instead of testing every id between the
+# lowest and the highest) when they are fewer than one id in this many (a section's): testing
+# a row found by key costs about five times testing the next one in a range.
+WALK_BELOW_DENSITY = 4
 # Longer "words" (base64, URLs run together) are not language and are left out.
 LEXEME_MAX_CHARS = 60
 # Only the start of a very long body is indexed (PostgreSQL caps a tsvector at 1 MB).
@@ -253,7 +259,7 @@ def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int) -> li
     values, not subqueries, so the planner can weigh them: with subqueries PostgreSQL read
     every match of three words of one beat, or tested a hundred thousand rows one by one."""
     backend = backend_for(default_connection)
-    window = SEARCH_WINDOW
+    window, previous = SEARCH_WINDOW, None
     while True:
         recent = queryset.order_by("-published_at", "-pk").values("pk", "published_at")
         span = recent[:window].aggregate(
@@ -264,13 +270,18 @@ def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int) -> li
         )
         if span["articles"] < window:
             break  # the whole of queryset: read every match below
-        matching = backend.matching(queryset, query, span["low"], span["high"])
-        matching = matching.filter(published_at__gte=span["oldest"])
-        ids = list(matching.order_by("-published_at", "-pk").values_list("pk", flat=True)[:limit])
+        ids = backend.window_matches(queryset, query, span, limit, previous)
         if len(ids) == limit:
             return ids
+        previous = (len(ids), span["high"] - span["low"] + 1)
         window = int(window * min(10.0, max(2.0, 1.3 * limit / max(len(ids), 1))))
     matching = backend.matching(queryset, query).order_by("-published_at", "-pk")
+    return list(matching.values_list("pk", flat=True)[:limit])
+
+
+def _newest_between(matching: QuerySet, oldest, limit: int) -> list[int]:
+    """The newest ``limit`` of ``matching`` published since ``oldest``."""
+    matching = matching.filter(published_at__gte=oldest).order_by("-published_at", "-pk")
     return list(matching.values_list("pk", flat=True)[:limit])
 
 
@@ -340,6 +351,14 @@ class SqliteBackend:
             expression += " NOT " + _quote_fts5(term)
         return "newsroom_article_search.newsroom_article_search MATCH %s", [expression]
 
+    def ranking_match(self, query: SearchQuery) -> tuple[str, list]:
+        """The match condition of the ranking query: bm25() only works inside a MATCH."""
+        return self.match(query)
+
+    def ranked_base(self, queryset: QuerySet) -> QuerySet:
+        """What the ranking query selects from: ``queryset`` itself."""
+        return queryset
+
     def relevance(self, query: SearchQuery) -> tuple[str, list]:
         # bm25() is negative, best lowest; weights per column: headline, lead, body.
         return "-bm25(newsroom_article_search.newsroom_article_search, 10.0, 4.0, 1.0)", []
@@ -381,6 +400,11 @@ class SqliteBackend:
             if newer is None or newer >= rows[0][1]:
                 return ids
         return _newest_in_windows(queryset, query, limit)
+
+    def window_matches(self, queryset, query: SearchQuery, span: dict, limit: int, previous):
+        """The newest ``limit`` matches in a window of ``_newest_in_windows`` (its ``span``)."""
+        matching = self.matching(queryset, query, span["low"], span["high"])
+        return _newest_between(matching, span["oldest"], limit)
 
     def matching(self, queryset: QuerySet, query: SearchQuery, low=None, high=None):
         """Articles of ``queryset`` matching ``query`` (with an id between ``low`` and
@@ -427,6 +451,9 @@ class SqliteBackend:
         running the full-text query once for each: the matches stay the outer loop."""
         marks = ", ".join(["%s"] * len(ids))
         return RawSQL(f"+newsroom_article.id IN ({marks})", ids, BooleanField())  # noqa: S611
+
+
+BETWEEN_SQL = "newsroom_article_search.rowid BETWEEN %s AND %s"
 
 
 class PostgresBackend:
@@ -484,6 +511,23 @@ class PostgresBackend:
     def match(self, query: SearchQuery) -> tuple[str, list]:
         return "newsroom_article_search.document @@ %s::tsquery", [self.tsquery(query)]
 
+    def ranking_match(self, query: SearchQuery) -> tuple[str, list]:
+        """No condition: the articles ranked are matches already, and with ``@@`` in the
+        ranking query the planner may read every match in the archive from the GIN index (a
+        phrase, whose matches it underestimates) to keep the thousand it was given."""
+        return "TRUE", []
+
+    def ranked_base(self, queryset: QuerySet) -> QuerySet:
+        """What the ranking query selects from: all articles, loaded as ``queryset`` loads
+        them, since the ids it is given were found in ``queryset`` already. With its
+        conditions repeated, the planner takes the ids for an eighth of a section (as if
+        independent of it) and reads the section's whole index to combine the two."""
+        base = queryset.model._default_manager.all()
+        base.query.select_related = queryset.query.select_related
+        base.query.deferred_loading = queryset.query.deferred_loading
+        base._prefetch_related_lookups = queryset._prefetch_related_lookups
+        return base
+
     def relevance(self, query: SearchQuery) -> tuple[str, list]:
         # Weights are listed {D, C, B, A}; 1 divides by 1 + log(document length).
         return (
@@ -500,26 +544,106 @@ class PostgresBackend:
 
     def newest_matches(self, queryset: QuerySet, query: SearchQuery, limit: int):
         """The ids of the newest ``limit`` articles of ``queryset`` matching ``query``, newest
-        first, looked for in windows of the newest articles (see ``_newest_in_windows``):
-        left to itself the planner reads every match when it misjudges how often words
-        occur together (three words of one beat: a thousand rows expected, fifty thousand
-        read)."""
+        first, looked for in windows of the newest articles (see ``_newest_in_windows`` and
+        ``window_matches``): left to itself the planner reads every match when it misjudges
+        how often words occur together (three words of one beat: a thousand rows expected,
+        fifty thousand read)."""
         return _newest_in_windows(queryset, query, limit)
 
-    def matching(self, queryset: QuerySet, query: SearchQuery, low=None, high=None):
-        """Articles of ``queryset`` matching ``query`` (with an id between ``low`` and
-        ``high``, given as values the planner can weigh against the GIN index)."""
-        matching = _joined(queryset).filter(RawSQL(*self.match(query), BooleanField()))  # noqa: S611
-        if low is None:
-            return matching
-        between = "newsroom_article_search.rowid BETWEEN %s AND %s"
-        return matching.filter(RawSQL(between, [low, high], BooleanField()))  # noqa: S611
+    def window_matches(self, queryset, query: SearchQuery, span: dict, limit: int, previous):
+        """The newest ``limit`` matches in a window of ``_newest_in_windows`` (its ``span``;
+        ``previous``: how many matched in the window before, among how many ids). Which
+        rows are read is chosen here, not by the planner, whose estimates are far off for
+        words that go together and who counts testing a document as nearly free:
+
+        - few matches expected in the whole archive, going by the window before: fewer
+          than the window has ids, or three times as many for one word (the index reads an
+          entry of one word's list in about a third of the time a row is tested; a query of
+          several words reads the list of each): the GIN index's matches combined with the
+          window's range of ids, so only matching rows are read (``_matches_between``);
+        - a window whose articles are fewer than one id in ``WALK_BELOW_DENSITY`` (a
+          section): its articles are walked newest first, each document tested by key,
+          until ``limit`` match (``_walk``); the words of a section's beat stop early;
+        - otherwise every document between the window's lowest and highest id is tested,
+          in key order. Reading a common word's matches from the GIN index costs time in
+          proportion to the archive (80,000 of a million articles for two words of one
+          beat: 80 ms), testing the window's ten thousand rows does not."""
+        low, high, articles = span["low"], span["high"], span["articles"]
+        ids_between = high - low + 1
+        if previous is not None:
+            matched, among = previous
+            cheaper = 3 if len(query.terms) == 1 else 1
+            if matched * high < cheaper * among * ids_between:
+                ids = self._matches_between(query, low, high)
+                matching = queryset.filter(
+                    RawSQL("newsroom_article.id = ANY(%s)", [ids], BooleanField())  # noqa: S611
+                )
+                return _newest_between(matching, span["oldest"], limit)
+        if ids_between > WALK_BELOW_DENSITY * articles:
+            return self._walk(queryset, query, articles, limit)
+        tested = _joined(queryset).filter(
+            RawSQL(*self.match_each(query), BooleanField()),  # noqa: S611
+            RawSQL(BETWEEN_SQL, [low, high], BooleanField()),  # noqa: S611
+        )
+        return _newest_between(tested, span["oldest"], limit)
+
+    def match_each(self, query: SearchQuery) -> tuple[str, list]:
+        """``match`` as a function call, which no index can serve: each row is tested."""
+        return "ts_match_vq(newsroom_article_search.document, %s::tsquery)", [self.tsquery(query)]
+
+    def _walk(self, queryset: QuerySet, query: SearchQuery, window: int, limit: int):
+        """The newest ``limit`` matches among the newest ``window`` articles of ``queryset``.
+        The test is a scalar subquery, which PostgreSQL runs row by row as the articles come
+        out of the date index, newest first, and stops at ``limit``: as a join the planner
+        would weigh it against reading every match from the GIN index."""
+        newest = queryset.order_by("-published_at", "-pk").values_list("pk", "published_at")
+        try:
+            newest_sql, newest_params = newest[:window].query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        match_sql, match_params = self.match(query)
+        # Only SQL built by Django and this class; every value goes in as a parameter.
+        sql = (
+            f"SELECT w.id FROM ({newest_sql}) AS w (id, published_at) "  # noqa: S608
+            f"WHERE (SELECT {match_sql} FROM newsroom_article_search "
+            "WHERE newsroom_article_search.rowid = w.id) "
+            "ORDER BY w.published_at DESC, w.id DESC LIMIT %s"
+        )
+        with default_connection.cursor() as cursor:
+            cursor.execute(sql, [*newest_params, *match_params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def matching(self, queryset: QuerySet, query: SearchQuery):
+        """Articles of ``queryset`` matching ``query``: the planner weighs the GIN index
+        against testing each article's document (the last step of ``_newest_in_windows``,
+        when ``queryset`` is smaller than the window)."""
+        return _joined(queryset).filter(RawSQL(*self.match(query), BooleanField()))  # noqa: S611
+
+    def _matches_between(self, query: SearchQuery, low: int, high: int) -> list[int]:
+        """Ids between ``low`` and ``high`` whose document matches ``query``: the GIN index's
+        matches and the key's range combined as bitmaps, then only those rows read. Allowed
+        a plain index scan, the planner walks the key's range and tests every document in
+        it: it counts that test as almost free, and it costs more than the rest together."""
+        match_sql, match_params = self.match(query)
+        sql = (
+            f"SELECT rowid FROM newsroom_article_search WHERE {match_sql} "  # noqa: S608
+            "AND newsroom_article_search.rowid BETWEEN %s AND %s"
+        )
+        with transaction.atomic(), default_connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            try:
+                cursor.execute(sql, [*match_params, low, high])
+                return [row[0] for row in cursor.fetchall()]
+            finally:
+                cursor.execute("RESET enable_indexscan")
 
     def rowid_span(self, ids: list[int]) -> tuple[str, list]:
         return "TRUE", []
 
     def among(self, ids: list[int]):
-        return Q(pk__in=ids)
+        """Only the articles ``ids``, as one array: a thousand ``%s`` (``pk__in``) cost the
+        ORM and the driver more time than the query."""
+        return RawSQL("newsroom_article.id = ANY(%s)", [ids], BooleanField())  # noqa: S611
 
 
 BACKENDS = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
@@ -583,8 +707,6 @@ def search_index_rebuild(
     keep finding articles meanwhile), drop entries of deleted articles and optimise the
     index (FTS5 ``optimize``; PostgreSQL ``ANALYZE``). Calls
     ``progress(n)`` after each chunk; returns how many articles were indexed."""
-    from django.db import transaction
-
     from .models import Article
 
     rows = (
@@ -681,7 +803,7 @@ def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None)
     newest = backend.newest_matches(queryset, parsed, SEARCH_MAX_RESULTS)
     if not newest:
         return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
-    match_sql, match_params = backend.match(parsed)
+    match_sql, match_params = backend.ranking_match(parsed)
     relevance_sql, relevance_params = backend.relevance(parsed)
     age_sql, age_params = backend.age_days(now or timezone.now())
     recency_days = float(settings.GAZETA_SEARCH_RECENCY_DAYS)
@@ -693,7 +815,7 @@ def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None)
     )
     span_sql, span_params = backend.rowid_span(newest)
     results = (
-        _joined(queryset)
+        _joined(backend.ranked_base(queryset))
         .filter(backend.among(newest))
         .filter(RawSQL(match_sql, match_params, output_field=BooleanField()))  # noqa: S611
         .filter(RawSQL(span_sql, span_params, output_field=BooleanField()))  # noqa: S611

@@ -177,17 +177,22 @@ def sqlite_full_scans(sql: str, steps: list[str]) -> list[str]:
 # PostgreSQL --------------------------------------------------------------------------------
 
 
-def postgres_nodes(sql: str, *, without_sort: bool = False) -> list[dict]:
+def postgres_nodes(sql: str, *, without_sort: bool = False, settings=()) -> list[dict]:
+    """The nodes of ``sql``'s plan with sequential scans off (and sorts, ``without_sort``)
+    and ``settings`` (``SET LOCAL name = value`` statements) applied, then reset."""
+    statements = ["SET LOCAL enable_seqscan = off", *settings]
+    if without_sort:
+        statements.append("SET LOCAL enable_sort = off")
+    names = [re.match(r"SET LOCAL (\w+)", statement).group(1) for statement in statements]
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        if without_sort:
-            cursor.execute("SET LOCAL enable_sort = off")
+        for statement in statements:
+            cursor.execute(statement)
         try:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
             plan = cursor.fetchone()[0]
         finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_sort")
+            for name in names:
+                cursor.execute(f"RESET {name}")
     plan = json.loads(plan) if isinstance(plan, str) else plan
     nodes, todo = [], [plan[0]["Plan"]]
     while todo:

@@ -17,6 +17,7 @@ from gazeta.newsroom.services import article_delete, article_save, section_get_o
 
 from .factories import ArticleFactory
 from .search_corpus import SPELLINGS, create_corpus, make_article
+from .test_query_plans import postgres_nodes
 
 pytestmark = pytest.mark.django_db
 
@@ -328,3 +329,97 @@ def test_the_newest_matches_in_an_old_period_are_found_past_all_later_ones(now, 
         "date_to": (now - timedelta(days=390)).date(),
     }
     assert set(found("vulcan", **period)) == newest(in_period)
+
+
+def test_the_newest_matches_in_a_section_spread_thin_among_the_ids_are_found(now, small_limits):
+    """One article in five is about sport: PostgreSQL walks the section's newest articles
+    one by one instead of testing every id between them."""
+    sport = section_get_or_create(name="Sport")
+    sections = ["Sport", "Diverse", "Diverse", "Diverse", "Diverse"]
+    articles = make_matches(now, [float(age) for age in range(60, 0, -1)], sections=sections)
+    in_sport = [a for a in articles if a.section_id == sport.pk]
+    assert set(found("vulcan", section=sport)) == newest(in_sport)
+    assert found("vulcan -erupe", section=sport) == []
+
+
+def test_the_newest_matches_are_found_past_a_first_window_of_few_matches(now, small_limits):
+    """The first window holds fewer matches than wanted: the next ones are read from the
+    index of words, between the lowest and the highest id of a larger window."""
+    articles = make_matches(now, [30, 29, 28, 27, 26])
+    for n in range(12):
+        make_article(now=now, headline=f"Știre fără legătură {n}", days_ago=20 - n)
+    assert set(found("vulcan")) == newest(articles)
+    assert found('"vulcanul 3 erupe"') == ["Vulcanul 3 erupe"]
+
+
+# How PostgreSQL runs them ------------------------------------------------------------------
+
+GIN_INDEX = "newsroom_article_search_document_gin"
+
+
+def postgres_plan(sql: str, *, settings=()) -> list[dict]:
+    """The nodes of ``sql``'s plan, sequential scans off (the tables are tiny) and
+    ``settings`` (``SET LOCAL`` statements) applied."""
+    return postgres_nodes(sql, settings=settings)
+
+
+def searches(run) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return [q["sql"] for q in captured]
+
+
+def uses(nodes, node_type: str, index: str = "") -> bool:
+    return any(n["Node Type"] == node_type and index in n.get("Index Name", "") for n in nodes)
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+
+
+@postgres_only
+def test_postgres_walks_a_sections_newest_articles_in_order_and_stops(now, small_limits):
+    sport = section_get_or_create(name="Sport")
+    sections = ["Sport", "Diverse", "Diverse", "Diverse", "Diverse"]
+    make_matches(now, [float(age) for age in range(60, 0, -1)], sections=sections)
+    queries = searches(lambda: list(article_search(query="vulcan", section=sport)))
+    walk = next(sql for sql in queries if "AS w (id, published_at)" in sql)
+    nodes = postgres_plan(walk)
+    # Read from the section's date index in order (no sort), each document by key.
+    assert uses(nodes, "Index Only Scan", "article_section_list_idx"), nodes
+    assert uses(nodes, "Index Scan", "newsroom_article_search_pkey"), nodes
+    assert not uses(nodes, "Sort") and not uses(nodes, "Bitmap Index Scan", GIN_INDEX), nodes
+
+
+@postgres_only
+def test_postgres_reads_a_larger_windows_matches_through_bitmaps(now, small_limits):
+    """Never a walk along the key testing every document in the range: bitmaps only, which
+    on a large archive are the GIN index's matches and the key's range combined (on this
+    tiny table the planner may take the key's bitmap alone)."""
+    make_matches(now, [30, 29, 28, 27, 26])
+    for n in range(12):
+        make_article(now=now, headline=f"Știre fără legătură {n}", days_ago=20 - n)
+    queries = searches(lambda: list(article_search(query="vulcan")))
+    # The first window tests each document in its range of ids, never through the index.
+    first = next(sql for sql in queries if "ts_match_vq(" in sql)
+    assert not uses(postgres_plan(first), "Bitmap Index Scan", GIN_INDEX)
+    between = next(sql for sql in queries if sql.startswith("SELECT rowid FROM"))
+    assert queries[queries.index(between) - 1] == "SET LOCAL enable_indexscan = off"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == "on"  # again, for the queries that follow
+    nodes = postgres_plan(between, settings=["SET LOCAL enable_indexscan = off"])
+    assert uses(nodes, "Bitmap Heap Scan"), nodes
+    assert not uses(nodes, "Index Scan") and not uses(nodes, "Seq Scan"), nodes
+
+
+@postgres_only
+def test_postgres_ranks_the_newest_matches_without_the_word_index(corpus):
+    """The articles ranked are known matches: each document is read by key, never every
+    match in the archive through the GIN index (the planner underestimates phrases)."""
+    for query in ["echipa", '"criza diplomatiei"', "echipa -fotbal"]:
+        queries = searches(lambda q=query: list(article_search(query=q)[:10]))
+        ranked = queries[-1]
+        assert "ts_rank_cd" in ranked
+        nodes = postgres_plan(ranked)
+        assert not uses(nodes, "Bitmap Index Scan", GIN_INDEX), (query, nodes)
+        assert not any(n["Node Type"] == "Seq Scan" for n in nodes), (query, nodes)
