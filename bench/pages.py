@@ -355,10 +355,13 @@ local threads = 0
 setup = function(thread)
   threads = threads + 1
   thread:set("tid", threads)
+  -- Each wrk run (one per connection count) writes its own addresses and texts: the same
+  -- again would be refused as a duplicate.
+  thread:set("stamp", tostring(os.time()))
 end
 request = function()
   counter = counter + 1
-  local id = tostring(tid) .. "-" .. tostring(counter)
+  local id = stamp .. "-" .. tostring(tid) .. "-" .. tostring(counter)
   local body = "article={article_id}&name=Cititor+{run}+" .. id
     .. "&email=cititor." .. id .. ".{run}%40exemplu.ro"
     .. "&body=Comentariu+de+proba+{run}+" .. id .. "%3A+am+citit+stirea.&website=&started="
