@@ -134,7 +134,7 @@ class LikelyAtMost(LessThanOrEqual):
     statistics on value ranges, rates every bound on a column alike and reads the index
     between the first two it meets: an archive month or a search's "until" date placed after
     it would be read from now back to the month. Marked likely, the narrower bound wins.
-    PostgreSQL compares the bounds' values itself. See tests/test_query_plans.py."""
+    PostgreSQL compares the bounds' values itself. See tests/test_archives.py (old periods)."""
 
     def as_sqlite(self, compiler, connection):
         sql, params = self.as_sql(compiler, connection)
