@@ -84,3 +84,9 @@ def cache_directives(response) -> dict[str, str | None]:
         if name:
             directives[name.lower()] = value or None
     return directives
+
+
+def card_links(response) -> list[str]:
+    """Addresses of the article card headlines in the page's main content, in page order."""
+    main = parse(response.content).find("main")
+    return [h.find("a")["href"] for h in main.find_all(class_="card__title")]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from gazeta.newsroom.models import Article
 
 from .factories import ArticleFactory, DraftFactory, SectionFactory
-from .html import parse
+from .html import card_links, parse
 from .test_queries import bulk_articles
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-def card_links(response) -> list[str]:
-    main = parse(response.content).find("main")
-    return [h.find("a")["href"] for h in main.find_all(class_="card__title")]
 
 
 @pytest.fixture

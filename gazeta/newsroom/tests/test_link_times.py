@@ -12,7 +12,7 @@ from gazeta.newsroom import services
 from gazeta.newsroom.models import Article, ArticleTag, Byline
 
 from .factories import ArticleFactory, AuthorFactory, DraftFactory, TagFactory
-from .html import parse
+from .html import card_links
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ def link_times(article: Article) -> set:
     tags = set(ArticleTag.objects.filter(article=article).values_list("published_at", flat=True))
     bylines = set(Byline.objects.filter(article=article).values_list("published_at", flat=True))
     return tags | bylines
-
-
-def card_links(response) -> list[str]:
-    main = parse(response.content).find("main")
-    return [h.find("a")["href"] for h in main.find_all(class_="card__title")]
 
 
 @pytest.fixture

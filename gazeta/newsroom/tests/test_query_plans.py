@@ -211,6 +211,21 @@ def describe(nodes: list[dict]) -> list[str]:
 # The tests ---------------------------------------------------------------------------------
 
 
+def assert_no_whole_table_read(sql: str) -> None:
+    """No step of ``sql``'s plan reads a table that grows with the archive whole."""
+    if connection.vendor == "sqlite":
+        steps = sqlite_plan(sql)
+        assert not sqlite_full_scans(sql, steps), (sql, steps)
+    else:
+        nodes = postgres_nodes(sql)
+        scans = [
+            n
+            for n in nodes
+            if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in GROWING_TABLES
+        ]
+        assert not scans, (sql, describe(nodes))
+
+
 def is_newest_first_list(sql: str) -> bool:
     return bool(NEWEST_FIRST.search(sql)) and not any(word in sql for word in JOINED_LISTS)
 
@@ -220,17 +235,7 @@ def test_page_queries_never_read_a_growing_table_whole(client, corpus, page):
     queries = page_queries(client, page_paths(corpus)[page])
     assert any("newsroom_article" in sql for sql in queries), queries
     for sql in queries:
-        if connection.vendor == "sqlite":
-            steps = sqlite_plan(sql)
-            assert not sqlite_full_scans(sql, steps), (sql, steps)
-        else:
-            nodes = postgres_nodes(sql)
-            scans = [
-                n
-                for n in nodes
-                if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in GROWING_TABLES
-            ]
-            assert not scans, (sql, describe(nodes))
+        assert_no_whole_table_read(sql)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -291,17 +296,7 @@ def test_posting_a_comment_never_reads_a_growing_table_whole(client, corpus, set
     by_email = [sql for sql in queries if "comments_comment" in sql and "email" in sql]
     assert by_email
     for sql in queries:
-        if connection.vendor == "sqlite":
-            steps = sqlite_plan(sql)
-            assert not sqlite_full_scans(sql, steps), (sql, steps)
-        else:
-            nodes = postgres_nodes(sql)
-            scans = [
-                n
-                for n in nodes
-                if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in GROWING_TABLES
-            ]
-            assert not scans, (sql, describe(nodes))
+        assert_no_whole_table_read(sql)
     # Has this address had a comment approved: through the address itself, not through
     # every approved comment (the status alone).
     first_comment = next(sql for sql in by_email if '"article_id" =' not in sql)

@@ -6,18 +6,13 @@ from django.urls import reverse
 from gazeta.newsroom.models import Article
 
 from .factories import ArticleFactory, DraftFactory, SectionFactory, TagFactory
-from .html import parse
+from .html import card_links, parse
 from .test_queries import bulk_articles
 
 pytestmark = pytest.mark.django_db
 
 # Section menu; the tag; is there any article; one page of cards (never a count).
 TAG_QUERIES = 4
-
-
-def card_links(response) -> list[str]:
-    main = parse(response.content).find("main")
-    return [h.find("a")["href"] for h in main.find_all(class_="card__title")]
 
 
 @pytest.fixture
