@@ -179,6 +179,24 @@ def granian_path() -> str:
     return str(beside) if beside.exists() else (shutil.which("granian") or "granian")
 
 
+def granian_command(port: int, target: str, *, workers: int, extra_args=()) -> list[str]:
+    """granian serving the WSGI ``target`` on loopback ``port`` with ``workers`` workers."""
+    return [
+        granian_path(),
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-ws",
+        *extra_args,
+        target,
+    ]
+
+
 @dataclass
 class Server:
     process: subprocess.Popen
@@ -223,20 +241,9 @@ def start_server(env: dict, log_path: Path, *, workers: int = 2, extra_args=()) 
         port = free_port()
         log = open(log_path, "ab")  # noqa: SIM115 - handed to the child process
         process = subprocess.Popen(  # noqa: S603 - our own granian
-            [
-                granian_path(),
-                "--interface",
-                "wsgi",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--no-ws",
-                *extra_args,
-                "gazeta.wsgi:application",
-            ],
+            granian_command(
+                port, "gazeta.wsgi:application", workers=workers, extra_args=extra_args
+            ),
             cwd=ROOT,
             env=env,
             stdout=log,

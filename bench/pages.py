@@ -61,7 +61,7 @@ from comment_post import (  # noqa: E402 - this folder is on the path just above
     _manage,
     free_port,
     fresh_database,
-    granian_path,
+    granian_command,
     server_environment,
 )
 
@@ -110,21 +110,12 @@ def start_granian(name: str, target: str, env: dict, workdir: Path, *, workers: 
         port = free_port()
         with open(log_path, "ab") as log:
             process = subprocess.Popen(  # noqa: S603 - our own granian and arguments
-                [
-                    granian_path(),
-                    "--interface",
-                    "wsgi",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    str(workers),
-                    "--no-ws",
-                    *DEPLOYED_GRANIAN_ARGS,
-                    *GRANIAN_ARGS,
+                granian_command(
+                    port,
                     target,
-                ],
+                    workers=workers,
+                    extra_args=[*DEPLOYED_GRANIAN_ARGS, *GRANIAN_ARGS],
+                ),
                 cwd=cwd,
                 env=env,
                 stdout=log,
