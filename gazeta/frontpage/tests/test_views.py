@@ -11,24 +11,13 @@ from gazeta.newsroom.tests.factories import (
     SectionFactory,
     unreleased_articles,
 )
-from gazeta.newsroom.tests.html import cache_directives, parse
+from gazeta.newsroom.tests.html import cache_directives, card_links, parse
 
 from .factories import BannerFactory, HomeSlotFactory
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("frontpage:home")
-
-
-def card_links(response) -> list[str]:
-    """Addresses of the article cards in the page's main content, in page order."""
-    main = parse(response.content).find("main")
-    return [
-        a["href"]
-        for card in main.find_all("article", class_="card")
-        for a in card.find_all("a")
-        if a["href"].count("/") == 3
-    ]
 
 
 def article_links(response) -> list[str]:
