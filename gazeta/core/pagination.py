@@ -9,7 +9,6 @@ have one bring their own template tags and views; this is the small part we need
 """
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 MAX_OFFSET = 2**31
@@ -62,7 +61,3 @@ class OpenEndedPaginator(Paginator):
         return OpenEndedPage(
             rows[: self.per_page], number, self, has_next=len(rows) > self.per_page
         )
-
-    @cached_property
-    def count(self) -> int:
-        return super().count
