@@ -8,13 +8,13 @@ import binascii
 import json
 from base64 import b64decode, urlsafe_b64encode
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import wraps
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,7 +27,7 @@ from ninja.renderers import JSONRenderer
 from gazeta.core.cache import private_no_cache, public_cache
 
 from . import search
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, LikelyAtMost, Section, Tag
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -270,22 +270,41 @@ def _load_name(value: str) -> str:
 class Keyset:
     """A stable order on (``field``, id) with cursors that point just after one row, so
     pages never skip or repeat rows that share a ``field`` value, and rows published
-    meanwhile do not shift the pages that follow."""
+    meanwhile do not shift the pages that follow.
+
+    ``columns`` names what the query compares and orders on when that is a copy of
+    (``field``, id) on a link table rather than the row's own: see ``LINK_ORDERS``. The
+    cursor is made of the row's values all the same, so it does not tell the two apart."""
 
     field: str
     descending: bool
     load: Callable[[str], Any]
     dump: Callable[[Any], str] = str
+    columns: tuple[str, str] | None = None
 
-    def page(self, queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    @property
+    def key(self) -> tuple[str, str]:
+        """The two columns compared and ordered on."""
+        return self.columns or (self.field, "id")
+
+    def page(
+        self, queryset: QuerySet, cursor: str | None, limit: int, *, where: Q | None = None
+    ) -> tuple[list, str | None]:
+        field, pk_field = self.key
+        condition = where or Q()
         if cursor:
             value, pk = self.position(cursor)
             op = "lt" if self.descending else "gt"
-            queryset = queryset.filter(
-                Q(**{f"{self.field}__{op}": value}) | Q(**{self.field: value, f"id__{op}": pk})
+            # The first bound is implied by the rest: it is there because an OR only filters
+            # rows, while a bound also starts the index range at the cursor.
+            condition &= Q(**{f"{field}__{op}e": value}) & (
+                Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"{pk_field}__{op}": pk})
             )
+        # One filter(): conditions on a link table given together are about the same link
+        # row, where each further filter() would join the table once more.
+        queryset = queryset.filter(condition)
         sign = "-" if self.descending else ""
-        rows = list(queryset.order_by(f"{sign}{self.field}", f"{sign}id")[: limit + 1])
+        rows = list(queryset.order_by(f"{sign}{field}", f"{sign}{pk_field}")[: limit + 1])
         if len(rows) <= limit:
             return rows, None
         last = rows[limit - 1]
@@ -308,7 +327,10 @@ class Offset:
 
     max_rows: int
 
-    def page(self, queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    def page(
+        self, queryset: QuerySet, cursor: str | None, limit: int, *, where: Q | None = None
+    ) -> tuple[list, str | None]:
+        queryset = queryset.filter(where or Q())
         offset = self.position(cursor) if cursor else 0
         size = min(limit, self.max_rows - offset)
         rows = list(queryset[offset : offset + size + 1])
@@ -326,14 +348,33 @@ class Offset:
 ARTICLE_ORDER = Keyset(
     field="published_at", descending=True, load=_load_datetime, dump=datetime.isoformat
 )
+# A topic's or an author's articles, in the same order, read from the link table's index
+# (tag or author, published_at, article) from the cursor on: the links carry their article's
+# publication time (migration 0009) and article id, so the database reads one page of the
+# index instead of sorting every article of the topic. See ``article_list``.
+LINK_ORDERS = {
+    relation: replace(
+        ARTICLE_ORDER, columns=(f"{relation}__published_at", f"{relation}__article_id")
+    )
+    for relation in ("tag_links", "bylines")
+}
 NAME_ORDER = Keyset(field="name", descending=False, load=_load_name)
 SEARCH_ORDER = Offset(max_rows=MAX_SEARCH_RESULTS)
 
 
-def paginate(request, queryset: QuerySet, order: Keyset | Offset, *, cursor, limit: int) -> dict:
-    """One page of ``queryset``: one query for the rows (plus whatever the queryset
-    prefetches), however deep the page, and the absolute URL of the next one."""
-    items, next_cursor = order.page(queryset, cursor, limit)
+def paginate(
+    request,
+    queryset: QuerySet,
+    order: Keyset | Offset,
+    *,
+    cursor,
+    limit: int,
+    where: Q | None = None,
+) -> dict:
+    """One page of ``queryset``, filtered by ``where`` in the same ``filter()`` as the
+    cursor's position: one query for the rows (plus whatever the queryset prefetches),
+    however deep the page, and the absolute URL of the next one."""
+    items, next_cursor = order.page(queryset, cursor, limit, where=where)
     next_url = None
     if next_cursor:
         query = request.GET.copy()
@@ -403,17 +444,31 @@ def article_list(
     limit: Limit = PAGE_SIZE,
 ):
     articles = published_articles().defer("body")
+    order, where = ARTICLE_ORDER, Q()
     if section:
         articles = articles.filter(section__slug=section)
-    if tag:
-        articles = articles.filter(tags__slug=tag)
+    # A topic or an author is read from its links in order (``LINK_ORDERS``); given both, the
+    # topic's links, and the bylines only filter. The ids come from subqueries: an unknown
+    # slug still gives an empty list, and no query is added.
     if author:
-        articles = articles.filter(authors__slug=author)
+        byline = Q(bylines__author=Author.objects.filter(slug=author).order_by().values("pk")[:1])
+        if tag:
+            articles = articles.filter(byline)
+        else:
+            order, where = LINK_ORDERS["bylines"], byline
+    if tag:
+        order = LINK_ORDERS["tag_links"]
+        where = Q(tag_links__tag=Tag.objects.filter(slug=tag).order_by().values("pk")[:1])
+    published_at = order.key[0]
+    if order is not ARTICLE_ORDER:
+        # Implied by published(), which read the clock just before: here so that the link
+        # index's range starts at now.
+        where &= Q(LikelyAtMost(F(published_at), timezone.now()))
     if since and (start := local_midnight(since)):
-        articles = articles.filter(published_at__gte=start)
+        where &= Q(**{f"{published_at}__gte": start})
     if until and until < date.max and (end := local_midnight(until + timedelta(days=1))):
-        articles = articles.filter(published_at__lt=end)
-    return paginate(request, articles, ARTICLE_ORDER, cursor=cursor, limit=limit)
+        where &= Q(**{f"{published_at}__lt": end})
+    return paginate(request, articles, order, cursor=cursor, limit=limit, where=where)
 
 
 @api.get(

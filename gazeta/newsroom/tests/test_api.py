@@ -3,7 +3,7 @@ every documented endpoint, what it never shows, cursor pagination, ETags and que
 
 import json
 import re
-from base64 import urlsafe_b64encode
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -622,6 +622,164 @@ def test_no_cursor_makes_the_api_fail(client, newsroom, cursor):
         response = client.get(endpoint, {"cursor": cursor})
         assert response.status_code in (200, 400), (cursor, response.content[:300])
         assert response["Content-Type"].startswith("application/json")
+
+
+# Topic and author lists ---------------------------------------------------------------------
+# Read in order from the link tables' indexes (api.LINK_ORDERS): the same answers, order and
+# cursors as ordering the articles themselves.
+
+
+@pytest.fixture
+def topic(now):
+    """30 published articles on one topic by one author, three at each publication time, with
+    a second author on some and more topics on others; around them, the topic's and the
+    author's unpublished articles, and articles on other topics by other authors."""
+    tag, other_tag, third_tag = TagFactory(slug="buget"), TagFactory(), TagFactory()
+    author, other_author = AuthorFactory(slug="ioana-popescu"), AuthorFactory()
+    sections = [SectionFactory(slug="politica"), SectionFactory(slug="economie")]
+    articles = []
+    for n in range(30):
+        authors = [author, other_author] if n % 4 == 0 else [author]
+        article = ArticleFactory(
+            section=sections[n % 7 % 2],
+            published_at=now - timedelta(minutes=7 * (n // 3) + 1),
+            authors=authors,
+        )
+        article.tags.set([tag, other_tag, third_tag] if n % 5 == 0 else [tag])
+        articles.append(article)
+    unpublished = [
+        DraftFactory(),
+        ArticleFactory(status=Article.Status.SCHEDULED, published_at=now + timedelta(hours=1)),
+        ArticleFactory(published_at=now + timedelta(minutes=5)),
+        ArticleFactory(
+            published_at=now - timedelta(minutes=30), expires_at=now - timedelta(minutes=1)
+        ),
+    ]
+    for article in unpublished:
+        article.tags.add(tag)
+        Byline.objects.create(article=article, author=author)
+    for minutes in (3, 40):
+        elsewhere = ArticleFactory(
+            published_at=now - timedelta(minutes=minutes), authors=[other_author]
+        )
+        elsewhere.tags.set([other_tag])
+    return SimpleNamespace(tag=tag, author=author, other_author=other_author, articles=articles)
+
+
+def newest_first(articles) -> list[int]:
+    """The ids in the order of the plain article list, computed from the articles alone."""
+    return list(articles.order_by("-published_at", "-id").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    "params, articles",
+    [
+        ({"tag": "buget"}, lambda t: Article.objects.filter(tags=t.tag)),
+        ({"author": "ioana-popescu"}, lambda t: Article.objects.filter(authors=t.author)),
+        (
+            {"tag": "buget", "author": "ioana-popescu"},
+            lambda t: Article.objects.filter(tags=t.tag).filter(authors=t.author),
+        ),
+        (
+            {"tag": "buget", "section": "economie"},
+            lambda t: Article.objects.filter(tags=t.tag, section__slug="economie"),
+        ),
+        (
+            {"author": "ioana-popescu", "section": "politica"},
+            lambda t: Article.objects.filter(authors=t.author, section__slug="politica"),
+        ),
+    ],
+)
+@pytest.mark.parametrize("limit", ["1", "4", "7", "100"])
+def test_topic_and_author_lists_page_through_in_the_plain_order(
+    client, topic, params, articles, limit
+):
+    expected = newest_first(articles(topic).published())
+    seen, pages = walk(client, "/api/articles", {**params, "limit": limit})
+    assert seen == expected
+    assert len(set(seen)) == len(seen)
+    assert pages == max(1, -(-len(expected) // int(limit)))
+    assert len(expected) >= 10
+
+
+def test_other_authors_topics_lists_have_their_shared_articles_once(client, topic):
+    expected = newest_first(Article.objects.published().filter(authors=topic.other_author))
+    assert len(expected) == 10  # 8 shared bylines and 2 articles of its own
+    seen, _pages = walk(client, "/api/articles", {"author": topic.other_author.slug, "limit": "3"})
+    assert seen == expected
+    for article in topic.articles[::5]:
+        for tag in article.tags.all():
+            seen, _pages = walk(client, "/api/articles", {"tag": tag.slug, "limit": "2"})
+            assert seen == newest_first(Article.objects.published().filter(tags=tag))
+            assert seen.count(article.pk) == 1
+
+
+def test_topic_list_cursor_has_the_usual_format_and_is_understood_by_every_list(client, topic):
+    page = get_json(client, "/api/articles", {"tag": "buget", "limit": "4"})
+    last = page["items"][-1]
+    moment, pk = json.loads(b64decode_cursor(page["next_cursor"]))
+    assert pk == last["id"]
+    assert datetime.fromisoformat(moment) == datetime.fromisoformat(last["published_at"])
+    assert moment.endswith("+00:00")
+    everything = newest_first(Article.objects.published())
+    # The plain list's page ending on the same article ends with the same cursor.
+    plain = get_json(client, "/api/articles", {"limit": str(everything.index(last["id"]) + 1)})
+    assert plain["next_cursor"] == page["next_cursor"]
+
+    plain = get_json(client, "/api/articles", {"limit": "100", "cursor": page["next_cursor"]})
+    assert ids(plain) == everything[everything.index(last["id"]) + 1 :]
+    # A position that is not on the topic: the topic's articles after it.
+    outsider = next(pk for pk in everything[3:] if pk not in [a.pk for a in topic.articles])
+    cursor = get_json(client, "/api/articles", {"limit": str(everything.index(outsider) + 1)})
+    assert cursor["items"][-1]["id"] == outsider
+    after = get_json(
+        client, "/api/articles", {"tag": "buget", "limit": "100", "cursor": cursor["next_cursor"]}
+    )
+    topic_ids = newest_first(Article.objects.published().filter(tags=topic.tag))
+    outsider_at = Article.objects.get(pk=outsider).published_at
+    assert ids(after) == [
+        pk
+        for pk in topic_ids
+        if (Article.objects.get(pk=pk).published_at, pk) < (outsider_at, outsider)
+    ]
+
+
+def b64decode_cursor(cursor: str) -> str:
+    return urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+
+
+def test_topic_and_author_lists_take_the_date_range_on_the_same_days(client, topic, now):
+    topic.articles[0].published_at = now - timedelta(days=3)
+    topic.articles[0].save()
+    for params, articles in (
+        ({"tag": "buget"}, Article.objects.filter(tags=topic.tag)),
+        ({"author": "ioana-popescu"}, Article.objects.filter(authors=topic.author)),
+    ):
+        until = get_json(client, "/api/articles", {**params, "until": "2024-10-29"})
+        assert ids(until) == [topic.articles[0].pk]
+        since = get_json(client, "/api/articles", {**params, "since": "2024-11-01"})
+        assert ids(since) == newest_first(articles.published())[:20]
+        assert len(ids(since)) == 20 and topic.articles[0].pk not in ids(since)
+
+
+@pytest.mark.parametrize("params", [{"tag": "buget"}, {"author": "ioana-popescu"}])
+def test_topic_and_author_lists_query_count_does_not_grow(
+    client, topic, params, django_assert_num_queries
+):
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+        first = get_json(client, "/api/articles", {**params, "limit": "10"})
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+        second = get_json(
+            client, "/api/articles", {**params, "limit": "10", "cursor": first["next_cursor"]}
+        )
+    assert len(ids(first)) == len(ids(second)) == 10
+
+
+@pytest.mark.parametrize("cursor", ["abc", b64('["ieri", 7]'), b64('["2024-11-01T10:00:00", 7]')])
+@pytest.mark.parametrize("params", [{"tag": "buget"}, {"author": "ioana-popescu"}])
+def test_bad_cursor_on_a_topic_or_author_list_gets_400(client, topic, params, cursor):
+    error = get_json(client, "/api/articles", {**params, "cursor": cursor}, status=400)
+    assert error == {"detail": "Invalid cursor."}
 
 
 # Search -----------------------------------------------------------------------------------
