@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gazeta.core.models import RomanianTextMixin
+from gazeta.core.urls import reverse
 
 from .sanitize import sanitize_body
 
@@ -208,16 +208,22 @@ class ArticleQuerySet(models.QuerySet):
         thousands of articles). The span is read on the topic links' index (tag, publication
         time), a short range per tag."""
         tag_ids = [tag.pk for tag in article.tags.all()]
+        if within is None:
+            return self.sharing_tags(tag_ids, exclude=article.pk)
+        moment = article.published_at or timezone.now()
+        return self.sharing_tags(
+            tag_ids, exclude=article.pk, since=moment - within, until=moment + within
+        )
+
+    def sharing_tags(self, tag_ids, *, exclude, since=None, until=None):
+        """What ``related_to`` reads, from plain values: articles carrying any of ``tag_ids``
+        (published between ``since`` and ``until`` when given), never the one ``exclude``."""
         shared = Q(tag_links__tag__in=tag_ids)
-        if within is not None:
-            moment = article.published_at or timezone.now()
-            shared &= Q(
-                tag_links__published_at__gte=moment - within,
-                tag_links__published_at__lte=moment + within,
-            )
+        if since is not None:
+            shared &= Q(tag_links__published_at__gte=since, tag_links__published_at__lte=until)
         return (
             self.filter(shared)
-            .exclude(pk=article.pk)
+            .exclude(pk=exclude)
             .annotate(shared_tags=models.Count("tag_links"))
             .order_by("-shared_tags", "-published_at", "-id")
         )

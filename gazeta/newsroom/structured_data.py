@@ -265,18 +265,21 @@ def organization_jsonld() -> dict:
 
 
 # Same escapes as django.utils.html.json_script: nothing inside can close the <script>.
-_JSON_SCRIPT_ESCAPES = {
-    ord(">"): "\\u003E",
-    ord("<"): "\\u003C",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+# (Replaced one after the other: str.translate with a table is several times slower.)
+_JSON_SCRIPT_ESCAPES = (
+    (">", "\\u003E"),
+    ("<", "\\u003C"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def jsonld_script(data: dict) -> SafeString:
     """A ``<script type="application/ld+json">`` element holding ``data``, safe to put in HTML."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _JSON_SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
     return mark_safe(  # noqa: S308 - every character that could end the script is escaped
-        f'<script type="application/ld+json">{text.translate(_JSON_SCRIPT_ESCAPES)}</script>'
+        f'<script type="application/ld+json">{text}</script>'
     )

@@ -78,7 +78,23 @@ ROOT_URLCONF = "gazeta.urls"
 WSGI_APPLICATION = "gazeta.wsgi.application"
 ASGI_APPLICATION = "gazeta.asgi.application"
 
+# Readers' pages are Jinja2 templates (gazeta/jinja2/, <app>/jinja2/; see gazeta/core/jinja2.py),
+# looked up first; the admin and emails keep Django's template language.
+PUBLIC_CONTEXT_PROCESSORS = [
+    "gazeta.core.context_processors.site",
+    "gazeta.newsroom.context_processors.navigation",
+]
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "gazeta" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "gazeta.core.jinja2.environment",
+            "context_processors": PUBLIC_CONTEXT_PROCESSORS,
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "gazeta" / "templates"],
@@ -88,8 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "gazeta.core.context_processors.site",
-                "gazeta.newsroom.context_processors.navigation",
+                *PUBLIC_CONTEXT_PROCESSORS,
             ],
         },
     },

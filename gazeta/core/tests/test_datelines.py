@@ -1,16 +1,19 @@
-"""The ``dateline`` and ``short_date`` filters: Romanian short months, 24-hour clock, times
-stored in UTC shown in the site's zone (Europe/Bucharest, EET/EEST)."""
+"""The ``dateline``, ``short_date`` and ``iso_datetime`` filters of the Jinja2 templates
+(``gazeta/core/jinja2.py``) and the ``gazeta.core.dates`` functions behind them: Romanian short
+months, 24-hour clock, times stored in UTC shown in the site's zone (Europe/Bucharest, EET/EEST)."""
 
 from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
-from django.template import Context, Template
-from django.utils import translation
+from django.template import engines
+from django.utils import dateformat, timezone, translation
+
+from gazeta.core.dates import romanian_dateline, romanian_short_date
 
 
 def render(template: str, value) -> str:
-    return Template("{% load gazeta %}" + template).render(Context({"value": value}))
+    return engines["jinja2"].from_string(template).render({"value": value})
 
 
 def test_site_time_zone_is_bucharest():
@@ -37,6 +40,7 @@ def test_site_time_zone_is_bucharest():
 )
 def test_dateline_uses_romanian_short_month_and_local_time(utc, expected):
     assert render("{{ value|dateline }}", utc) == expected
+    assert romanian_dateline(utc) == expected
 
 
 @pytest.mark.parametrize(
@@ -55,6 +59,7 @@ def test_dateline_uses_romanian_short_month_and_local_time(utc, expected):
 )
 def test_dateline_follows_daylight_saving_and_local_date(utc, expected):
     assert render("{{ value|dateline }}", utc) == expected
+    assert romanian_dateline(utc) == expected
 
 
 def test_dateline_stays_romanian_when_the_interface_is_english():
@@ -65,9 +70,9 @@ def test_dateline_stays_romanian_when_the_interface_is_english():
 
 
 def test_short_date_has_no_time():
-    assert render("{{ value|short_date }}", datetime(2024, 12, 31, 22, 30, tzinfo=UTC)) == (
-        "01 ian. 2025"
-    )
+    value = datetime(2024, 12, 31, 22, 30, tzinfo=UTC)
+    assert render("{{ value|short_date }}", value) == "01 ian. 2025"
+    assert romanian_short_date(value) == "01 ian. 2025"
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -86,7 +91,9 @@ def test_missing_time_renders_nothing(value):
     ],
 )
 def test_iso_datetime_gives_what_date_c_gives(value):
-    assert render("{{ value|iso_datetime }}", value) == render("{{ value|date:'c' }}", value)
+    """What Django's ``date:'c'`` gave the templates before Jinja2."""
+    date_c = dateformat.format(timezone.localtime(value), "c") if value else ""
+    assert render("{{ value|iso_datetime }}", value) == date_c
 
 
 def test_iso_datetime_is_in_the_site_time_zone():

@@ -8,7 +8,7 @@ import extruct
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
-from django.template import Context, Template
+from django.template import engines
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -233,8 +233,8 @@ def test_jsonld_script_escapes_everything_that_could_end_the_script():
 
 
 def test_jsonld_filter_renders_a_safe_script_in_templates():
-    html = Template("{% load seo %}{{ data|jsonld }}").render(
-        Context({"data": {"name": "</script>x"}})
+    html = (
+        engines["jinja2"].from_string("{{ data|jsonld }}").render({"data": {"name": "</script>x"}})
     )
     assert html == '<script type="application/ld+json">{"name":"\\u003C/script\\u003Ex"}</script>'
 

@@ -6,7 +6,7 @@ import urllib.request
 from unittest import mock
 
 import pytest
-from django.test.signals import template_rendered
+from django.template.backends.jinja2 import Template
 
 from gazeta.newsroom.tests.factories import ArticleFactory
 from gazeta.newsroom.views import SectionDetailView
@@ -31,10 +31,12 @@ def test_concurrent_readers_of_a_missing_page_cause_one_render(live_server, page
     section = ArticleFactory().section
     url = live_server.url + section.get_absolute_url()
     renders = []
+    render = Template.render
 
-    def count(sender, template, **kwargs):
-        if template.name == "newsroom/section_detail.html":
+    def counted_render(self, context=None, request=None):
+        if self.template.name == "newsroom/section_detail.html":
             renders.append(threading.get_ident())
+        return render(self, context, request)
 
     answers = []
     start = threading.Barrier(READERS)
@@ -46,17 +48,16 @@ def test_concurrent_readers_of_a_missing_page_cause_one_render(live_server, page
                 (response.status, response.headers.get("X-Gazeta-Page"), response.read())
             )
 
-    template_rendered.connect(count)
     original = SectionDetailView.get_queryset
-    try:
-        with mock.patch.object(SectionDetailView, "get_queryset", slow_queryset(original)):
-            readers = [threading.Thread(target=read) for _ in range(READERS)]
-            for reader in readers:
-                reader.start()
-            for reader in readers:
-                reader.join(30)
-    finally:
-        template_rendered.disconnect(count)
+    with (
+        mock.patch.object(Template, "render", counted_render),
+        mock.patch.object(SectionDetailView, "get_queryset", slow_queryset(original)),
+    ):
+        readers = [threading.Thread(target=read) for _ in range(READERS)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(30)
 
     assert len(renders) == 1
     assert len(answers) == READERS
