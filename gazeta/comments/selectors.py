@@ -1,5 +1,7 @@
 from dataclasses import dataclass, field
 
+from gazeta.core.prepared import PreparedQuery
+
 from .models import Comment
 
 
@@ -11,20 +13,35 @@ class CommentNode:
     replies: list["CommentNode"] = field(default_factory=list)
 
 
+def _thread_comments(article):
+    return Comment.objects.for_article(article).only(
+        "pk", "parent_id", "name", "website", "body_html", "created_at", "status", "article_id"
+    )
+
+
+# What every reader of an article gets, built once per process (see core/prepared.py).
+_APPROVED = PreparedQuery(
+    lambda article: (
+        _thread_comments(article)
+        .filter(status=Comment.Status.APPROVED)
+        .order_by("created_at", "id")
+    ),
+    article=int,
+)
+
+
 def comment_thread(*, article, held_comment_id: int | None = None) -> tuple[list[CommentNode], int]:
     """Approved comments of ``article`` as a tree, oldest first, and how many are approved,
     in one query. ``held_comment_id`` adds that one comment (the reader's own, still held)
     in its place. A reply whose parent is not visible is not shown either."""
-    comments = Comment.objects.for_article(article).only(
-        "pk", "parent_id", "name", "website", "body_html", "created_at", "status", "article_id"
-    )
     if held_comment_id:
+        comments = _thread_comments(article)
         comments = comments.filter(status=Comment.Status.APPROVED) | comments.filter(
             pk=held_comment_id, status=Comment.Status.PENDING
         )
+        comments = list(comments.order_by("created_at", "id"))
     else:
-        comments = comments.filter(status=Comment.Status.APPROVED)
-    comments = list(comments.order_by("created_at", "id"))
+        comments = _APPROVED.all(article=article.pk)
     nodes = {c.pk: CommentNode(c, is_own_held=c.status == Comment.Status.PENDING) for c in comments}
     roots: list[CommentNode] = []
     for comment in comments:

@@ -1,13 +1,16 @@
 """Reads that assemble a page from several models."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache as once_per_shape
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Article
+from gazeta.core.prepared import PreparedQuery, attach_prefetched
+
+from .models import Article, Byline, Correction, Credit, Tag
 from .popularity import hour_of
 
 # What a compact card shows (no picture): fewer columns to read, and to group by when counting
@@ -22,24 +25,128 @@ RELATED_CARD_FIELDS = (
 )
 
 
-def article_related(*, article: Article, limit: int = 4) -> list[Article]:
-    """Published articles to read after ``article``: those published within
-    ``GAZETA_RELATED_WINDOW_DAYS`` of it that share the most tags with it (newest first among
-    equals), then the newest of its section; never itself. At most two queries whatever
-    the archive size: the section is read only when shared tags leave places empty."""
-    published = (
-        Article.objects.published()
+# The article page for readers: what ``Article.objects.for_detail().with_public_corrections()``
+# reads, as queries built once per process (see core/prepared.py; the tests compare the two).
+_ARTICLE = PreparedQuery(
+    lambda slug, now: (
+        Article.objects.published(now=now)
+        .select_related("section", "featured_image")
+        .filter(slug=slug)
+    ),
+    slug=str,
+    now=datetime,
+)
+_BYLINES = PreparedQuery(
+    lambda article: (
+        Byline.objects.select_related("author").filter(article_id=article).order_by("position")
+    ),
+    article=int,
+)
+_CREDITS = PreparedQuery(
+    lambda article: (
+        Credit.objects.select_related("agency").filter(article_id=article).order_by("position")
+    ),
+    article=int,
+)
+_TAGS = PreparedQuery(lambda article: Tag.objects.filter(articles__id=article), article=int)
+_CORRECTIONS = PreparedQuery(
+    lambda article, now: Correction.objects.public(now=now).filter(article_id=article),
+    article=int,
+    now=datetime,
+)
+
+
+def published_article_for_page(slug: str) -> Article | None:
+    """The published article at ``slug`` with its section, featured image, bylines, credits,
+    topics and public corrections (``for_detail().with_public_corrections()``), or None."""
+    now = timezone.now()
+    article = _ARTICLE.first(slug=slug, now=now)
+    if article is None:
+        return None
+    attach_prefetched(article, "bylines", _BYLINES.all(article=article.pk))
+    attach_prefetched(article, "credits", _CREDITS.all(article=article.pk))
+    attach_prefetched(article, "tags", _TAGS.all(article=article.pk))
+    attach_prefetched(article, "corrections", _CORRECTIONS.all(article=article.pk, now=now))
+    return article
+
+
+def _related_cards(now):
+    return (
+        Article.objects.published(now=now)
         .select_related("section")
         .only(*RELATED_CARD_FIELDS)
         .order_by("-published_at", "-id")
     )
+
+
+@once_per_shape
+def _sharing_tags_query(tag_count: int, limit: int) -> PreparedQuery:
+    """Articles sharing any of ``tag_count`` tags (one prepared query per count and limit)."""
+    names = [f"tag{i}" for i in range(tag_count)]
+    return PreparedQuery(
+        lambda now, article, since, until, **tags: _related_cards(now).sharing_tags(
+            [tags[name] for name in names], exclude=article, since=since, until=until
+        )[:limit],
+        now=datetime,
+        article=int,
+        since=datetime,
+        until=datetime,
+        **dict.fromkeys(names, int),
+    )
+
+
+@once_per_shape
+def _same_section_query(shown_count: int, limit: int) -> PreparedQuery:
+    """The newest of a section but ``shown_count`` articles (one prepared query per count)."""
+    names = [f"shown{i}" for i in range(shown_count)]
+    return PreparedQuery(
+        lambda now, section, **shown: (
+            _related_cards(now)
+            .in_section(section)
+            .exclude(pk__in=[shown[name] for name in names])[:limit]
+        ),
+        now=datetime,
+        section=int,
+        **dict.fromkeys(names, int),
+    )
+
+
+# More topics than this on one article is rare: read with the ORM rather than prepare more.
+RELATED_PREPARED_TAGS = 12
+
+
+def article_related(*, article: Article, limit: int = 4) -> list[Article]:
+    """Published articles to read after ``article``: those published within
+    ``GAZETA_RELATED_WINDOW_DAYS`` of it that share the most tags with it (newest first among
+    equals), then the newest of its section; never itself. At most two queries whatever
+    the archive size: the section is read only when shared tags leave places empty. Both
+    queries are built once per shape (core/prepared.py)."""
+    now = timezone.now()
     within = timedelta(days=settings.GAZETA_RELATED_WINDOW_DAYS)
-    related = list(published.related_to(article, within=within)[:limit])
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    related = []
+    if len(tag_ids) > RELATED_PREPARED_TAGS:
+        related = list(_related_cards(now).related_to(article, within=within)[:limit])
+    elif tag_ids:
+        moment = article.published_at or now
+        related = _sharing_tags_query(len(tag_ids), limit).all(
+            now=now,
+            article=article.pk,
+            since=moment - within,
+            until=moment + within,
+            **{f"tag{i}": pk for i, pk in enumerate(tag_ids)},
+        )
     if len(related) >= limit:
         return related
     shown = [article.pk, *(a.pk for a in related)]
-    same_section = published.in_section(article.section_id).exclude(pk__in=shown)
-    return [*related, *same_section[: limit - len(related)]]
+    return [
+        *related,
+        *_same_section_query(len(shown), limit - len(related)).all(
+            now=now,
+            section=article.section_id,
+            **{f"shown{i}": pk for i, pk in enumerate(shown)},
+        ),
+    ]
 
 
 MOST_READ_CACHE_SECONDS = 60

@@ -16,7 +16,7 @@ from gazeta.core.cache import private_no_cache, public_cache
 from gazeta.core.http import client_ip
 from gazeta.core.pagination import OpenEndedPaginator
 
-from . import popularity, preview, search
+from . import popularity, preview, search, selectors
 from .models import PENDING_FIELDS, Article, ArticleRedirect, Author, Correction, Section, Tag
 
 
@@ -92,6 +92,11 @@ class ArticleDetailView(PublicCacheMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
+        if not self.request.user.is_authenticated:
+            article = selectors.published_article_for_page(self.kwargs["slug"])
+            if article is None:
+                raise Http404("No published article at this address.")
+            return article
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
 
     def redirect_old_address(self, request):

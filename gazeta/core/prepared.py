@@ -1,0 +1,168 @@
+"""QuerySets compiled to SQL once and run again with new values.
+
+Building a QuerySet (``filter``, ``select_related``...) and compiling it to SQL costs Django
+far more than running it: for the article page's main query about 2 ms of Python against
+0.06 ms for SQLite to answer. A page that runs the same few queries for every reader can
+build each one once per process and afterwards only send the SQL with that request's values.
+
+    ARTICLE = PreparedQuery(
+        lambda slug, now: Article.objects.published(now=now).filter(slug=slug),
+        slug=str, now=datetime,
+    )
+    article = ARTICLE.first(slug="...", now=timezone.now())
+
+The builder is called once per database with stand-in values of the declared types; the
+stand-ins are found among the compiled query's parameters and replaced on every run. The
+rows become model instances through Django's own compiler (converters, ``select_related``,
+annotations), so the result is what the QuerySet would have returned. The QuerySet stays the
+definition (``published()`` is still the one place that says what "published" means).
+
+Limits, checked when the query is compiled: a parameter must reach the SQL unchanged (a
+``slug=`` or ``pk=`` or a datetime comparison does; ``__contains`` wraps it and is refused),
+a list's length is part of the query's shape (prepare one query per length), and
+``prefetch_related`` is not run (prepare the related query and attach it, see
+``attach_prefetched``).
+
+django-prepared-queries did this once but has not been kept up with Django since 2017.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+_STAND_INS = {
+    str: lambda i: f"\x00gazeta-prepared-{i}\x00",
+    int: lambda i: -2_000_000_000 + i,
+    datetime: lambda i: datetime(2999, 12, 31, 23, 59, 59, 990_000 + i, tzinfo=UTC),
+}
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    params: list
+    slots: dict[str, list[int]]
+    compiler: object
+    model: type[Model]
+    init_list: list[str]
+    model_fields: slice
+    annotation_col_map: dict
+    related_klass_infos: list
+
+
+class PreparedQuery:
+    def __init__(self, build: Callable[..., QuerySet], **types: type):
+        unknown = {name: t for name, t in types.items() if t not in _STAND_INS}
+        if unknown:
+            raise TypeError(f"PreparedQuery parameters must be str, int or datetime: {unknown}")
+        self.build = build
+        self.types = types
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def sample(self) -> QuerySet:
+        """The QuerySet with stand-in values (to look at its SQL or plan)."""
+        return self.build(**self._stand_ins())
+
+    def _stand_ins(self) -> dict:
+        return {name: _STAND_INS[t](i) for i, (name, t) in enumerate(self.types.items())}
+
+    def _compile(self, alias: str) -> _Compiled:
+        compiled = self._compiled.get(alias)
+        if compiled is not None:
+            return compiled
+        with self._lock:
+            if alias in self._compiled:
+                return self._compiled[alias]
+            connection = connections[alias]
+            stand_ins = self._stand_ins()
+            queryset = self.build(**stand_ins)
+            if queryset._prefetch_related_lookups:
+                raise ValueError("PreparedQuery does not run prefetch_related; prepare it apart.")
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            params = list(params)
+            slots = {}
+            for name, value in stand_ins.items():
+                adapted = _adapt(connection, value)
+                slots[name] = [i for i, p in enumerate(params) if p == adapted]
+                if not slots[name]:
+                    raise ValueError(
+                        f"PreparedQuery: parameter {name!r} does not reach the SQL unchanged."
+                    )
+            klass_info = compiler.klass_info
+            select_fields = klass_info["select_fields"]
+            start, end = select_fields[0], select_fields[-1] + 1
+            compiled = _Compiled(
+                sql=sql,
+                params=params,
+                slots=slots,
+                compiler=compiler,
+                model=klass_info["model"],
+                init_list=[f[0].target.attname for f in compiler.select[start:end]],
+                model_fields=slice(start, end),
+                annotation_col_map=compiler.annotation_col_map or {},
+                related_klass_infos=klass_info.get("related_klass_infos", []),
+            )
+            self._compiled[alias] = compiled
+            return compiled
+
+    def all(self, *, using: str = "default", **values) -> list[Model]:
+        """The model instances the QuerySet built with ``values`` would give."""
+        from django.db.models.query import DEFAULT_FETCH_MODE, RelatedPopulator
+
+        compiled = self._compile(using)
+        connection = connections[using]
+        params = list(compiled.params)
+        for name, positions in compiled.slots.items():
+            value = _adapt(connection, values[name])
+            for position in positions:
+                params[position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        compiler = compiled.compiler
+        from_db = partial(compiled.model.from_db, fetch_mode=DEFAULT_FETCH_MODE)
+        populators = [
+            RelatedPopulator(info, compiler.select, using, DEFAULT_FETCH_MODE)
+            for info in compiled.related_klass_infos
+        ]
+        objects = []
+        for row in compiler.results_iter([rows]):
+            obj = from_db(using, compiled.init_list, row[compiled.model_fields])
+            for populator in populators:
+                populator.populate(row, obj)
+            for attr, position in compiled.annotation_col_map.items():
+                setattr(obj, attr, row[position])
+            objects.append(obj)
+        return objects
+
+    def first(self, **values) -> Model | None:
+        found = self.all(**values)
+        return found[0] if found else None
+
+
+def _adapt(connection, value):
+    """A value as the compiler puts it among a query's parameters."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def attach_prefetched(instance: Model, name: str, objects: list[Model]) -> None:
+    """Make ``instance.<name>.all()`` return ``objects`` without a query, as
+    ``prefetch_related(name)`` would have."""
+    related_model = instance._meta.get_field(name).related_model
+    queryset = related_model._default_manager.none()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset

@@ -1,0 +1,130 @@
+"""Queries built once (core/prepared.py) give what their QuerySet gives, with each run's values."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gazeta.core.prepared import PreparedQuery, attach_prefetched
+from gazeta.media.tests.factories import ImageFactory
+from gazeta.newsroom.models import Article, Tag
+from gazeta.newsroom.tests.factories import ArticleFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2024, 11, 1, 15, 21, tzinfo=UTC)
+
+IN_SECTION = PreparedQuery(
+    lambda section, now: (
+        Article.objects.published(now=now)
+        .select_related("section", "featured_image")
+        .filter(section_id=section)
+        .order_by("-published_at", "-id")
+    ),
+    section=int,
+    now=datetime,
+)
+
+
+def summary(articles):
+    return [
+        (a.pk, a.headline, a.published_at, a.section.name, a.featured_image_id) for a in articles
+    ]
+
+
+@pytest.fixture
+def sections():
+    politics, sport = SectionFactory(slug="politica"), SectionFactory(slug="sport")
+    image = ImageFactory()
+    for hours in (1, 5, 30):
+        ArticleFactory(section=politics, published_at=NOW - timedelta(hours=hours))
+    ArticleFactory(section=politics, published_at=NOW - timedelta(hours=2), featured_image=image)
+    ArticleFactory(section=politics, published_at=NOW + timedelta(hours=3))  # not yet
+    ArticleFactory(section=sport, published_at=NOW - timedelta(hours=1))
+    return politics, sport
+
+
+def test_gives_what_the_queryset_gives_with_related_rows_joined(sections):
+    politics, sport = sections
+    for section in (politics, sport):
+        expected = list(
+            Article.objects.published(now=NOW)
+            .select_related("section", "featured_image")
+            .filter(section=section)
+            .order_by("-published_at", "-id")
+        )
+        got = IN_SECTION.all(section=section.pk, now=NOW)
+        assert summary(got) == summary(expected)
+        assert all(isinstance(a, Article) for a in got)
+        with CaptureQueriesContext(connection) as queries:
+            [a.section.name for a in got]
+            [a.featured_image.width for a in got if a.featured_image_id]
+        assert len(queries) == 0
+
+
+def test_each_run_uses_its_own_values(sections):
+    politics, _ = sections
+    before = IN_SECTION.all(section=politics.pk, now=NOW)
+    later = IN_SECTION.all(section=politics.pk, now=NOW + timedelta(hours=4))
+    assert len(later) == len(before) + 1
+    assert IN_SECTION.all(section=politics.pk, now=NOW - timedelta(days=3)) == []
+    assert IN_SECTION.all(section=-1, now=NOW) == []
+
+
+def test_a_value_used_twice_is_replaced_everywhere(sections):
+    """``published(now=)`` puts ``now`` into the SQL twice (expiry and publication time)."""
+    politics, _ = sections
+    expiring = ArticleFactory(
+        section=politics,
+        published_at=NOW - timedelta(hours=1),
+        expires_at=NOW + timedelta(hours=1),
+    )
+    assert expiring.pk in [a.pk for a in IN_SECTION.all(section=politics.pk, now=NOW)]
+    later = IN_SECTION.all(section=politics.pk, now=NOW + timedelta(hours=2))
+    assert expiring.pk not in [a.pk for a in later]
+
+
+def test_annotations_are_set_on_the_instances(sections):
+    politics, _ = sections
+    tags = [TagFactory(), TagFactory()]
+    story = ArticleFactory(section=politics, published_at=NOW - timedelta(hours=1))
+    story.tags.set(tags)
+    both = ArticleFactory(section=politics, published_at=NOW - timedelta(hours=2))
+    both.tags.set(tags)
+    one = ArticleFactory(section=politics, published_at=NOW - timedelta(hours=3))
+    one.tags.set(tags[:1])
+    sharing = PreparedQuery(
+        lambda article, tag0, tag1: Article.objects.sharing_tags([tag0, tag1], exclude=article),
+        article=int,
+        tag0=int,
+        tag1=int,
+    )
+    got = sharing.all(article=story.pk, tag0=tags[0].pk, tag1=tags[1].pk)
+    assert [(a.pk, a.shared_tags) for a in got] == [(both.pk, 2), (one.pk, 1)]
+
+
+def test_a_value_the_sql_does_not_carry_as_given_is_refused():
+    wrapped = PreparedQuery(lambda text: Article.objects.filter(headline__contains=text), text=str)
+    with pytest.raises(ValueError, match="does not reach the SQL unchanged"):
+        wrapped.all(text="vot")
+
+
+def test_prefetching_is_refused_and_unknown_types_too():
+    with pytest.raises(ValueError, match="prefetch_related"):
+        PreparedQuery(lambda: Article.objects.prefetch_related("tags")).all()
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda when: Article.objects.filter(published_at__date=when), when=float)
+
+
+def test_attached_objects_answer_without_a_query(sections):
+    politics, _ = sections
+    article = Article.objects.filter(section=politics).first()
+    tags = [TagFactory(name="Buget"), TagFactory(name="Alegeri")]
+    article.tags.set(tags)
+    fresh = Article.objects.get(pk=article.pk)
+    attach_prefetched(fresh, "tags", list(Tag.objects.filter(articles=article)))
+    with CaptureQueriesContext(connection) as queries:
+        names = [t.name for t in fresh.tags.all()]
+    assert sorted(names) == ["Alegeri", "Buget"]
+    assert len(queries) == 0
