@@ -119,7 +119,6 @@ def database_config(url: str) -> dict:
         # SQLite creates the file, not its folder (var/ on a fresh checkout).
         if config["NAME"] and config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,
