@@ -21,14 +21,12 @@ ROMANIAN_SHORT_MONTHS = (
 )
 
 
-def romanian_short_date(value: datetime) -> str:
-    """``01 nov. 2024`` in the site's time zone."""
-    local = timezone.localtime(value)
-    return f"{local.day:02d} {ROMANIAN_SHORT_MONTHS[local.month - 1]} {local.year}"
-
-
 def romanian_dateline(value: datetime) -> str:
     """``01 nov. 2024, 17:21`` in the site's time zone, 24-hour clock."""
-    local = timezone.localtime(value)
+    return local_dateline(timezone.localtime(value))
+
+
+def local_dateline(local: datetime) -> str:
+    """``romanian_dateline`` of a time already in the site's time zone."""
     month = ROMANIAN_SHORT_MONTHS[local.month - 1]
     return f"{local.day:02d} {month} {local.year}, {local.hour:02d}:{local.minute:02d}"

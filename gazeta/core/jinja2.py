@@ -19,14 +19,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from jinja2 import Environment, pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from gazeta.core.dates import romanian_dateline, romanian_short_date
-from gazeta.core.urls import reverse
+from gazeta.core.dates import local_dateline
+from gazeta.core.urls import reverse, static
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -34,22 +33,17 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-def dateline(value) -> str:
-    """``01 nov. 2024, 17:21`` in the site's time zone."""
-    return romanian_dateline(value) if value else ""
-
-
-def short_date(value) -> str:
-    return romanian_short_date(value) if value else ""
-
-
-def iso_datetime(value) -> str:
-    """ISO 8601 in the site's time zone, for ``<time datetime>``."""
+def time_tag(value, css_class: str = "") -> Markup:
+    """``<time datetime="2024-11-01T17:21:00+02:00">01 nov. 2024, 17:21</time>``: a moment in
+    the site's time zone, as a Romanian dateline for readers and in ISO 8601 (what Django's
+    ``date:"c"`` gives) for machines. Nothing for a missing time."""
     if not value:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.isoformat()
+        return Markup("")
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    attributes = f' class="{escape(css_class)}"' if css_class else ""
+    return Markup(  # noqa: S704 - the class is escaped, the rest is digits and month names
+        f'<time{attributes} datetime="{local.isoformat()}">{local_dateline(local)}</time>'
+    )
 
 
 def truncatewords(value, count: int) -> str:
@@ -96,9 +90,7 @@ def environment(**options) -> Environment:
         settings=settings,
     )
     env.filters.update(
-        dateline=dateline,
-        short_date=short_date,
-        iso_datetime=iso_datetime,
+        time_tag=time_tag,
         truncatewords=truncatewords,
         intcomma=intcomma,
     )

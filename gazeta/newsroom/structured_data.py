@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from gazeta.core.urls import reverse, static
 
 from .models import Article
 

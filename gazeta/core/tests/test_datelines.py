@@ -1,7 +1,8 @@
-"""The ``dateline``, ``short_date`` and ``iso_datetime`` filters of the Jinja2 templates
+"""The ``time_tag`` filter of the Jinja2 templates
 (``gazeta/core/jinja2.py``) and the ``gazeta.core.dates`` functions behind them: Romanian short
 months, 24-hour clock, times stored in UTC shown in the site's zone (Europe/Bucharest, EET/EEST)."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -9,11 +10,23 @@ from django.conf import settings
 from django.template import engines
 from django.utils import dateformat, timezone, translation
 
-from gazeta.core.dates import romanian_dateline, romanian_short_date
+from gazeta.core.dates import romanian_dateline
 
 
 def render(template: str, value) -> str:
     return engines["jinja2"].from_string(template).render({"value": value})
+
+
+def shown(value) -> str:
+    """The dateline readers see in ``<time>``."""
+    return re.fullmatch(
+        r'<time datetime="[^"]+">(.*)</time>', render("{{ value|time_tag }}", value)
+    )[1]
+
+
+def machine_time(value) -> str:
+    """The ``datetime`` attribute of the ``<time>`` element."""
+    return re.search(r'datetime="([^"]+)"', render("{{ value|time_tag }}", value))[1]
 
 
 def test_site_time_zone_is_bucharest():
@@ -39,7 +52,7 @@ def test_site_time_zone_is_bucharest():
     ids=lambda v: v.strftime("%b") if isinstance(v, datetime) else None,
 )
 def test_dateline_uses_romanian_short_month_and_local_time(utc, expected):
-    assert render("{{ value|dateline }}", utc) == expected
+    assert shown(utc) == expected
     assert romanian_dateline(utc) == expected
 
 
@@ -58,26 +71,18 @@ def test_dateline_uses_romanian_short_month_and_local_time(utc, expected):
     ],
 )
 def test_dateline_follows_daylight_saving_and_local_date(utc, expected):
-    assert render("{{ value|dateline }}", utc) == expected
+    assert shown(utc) == expected
     assert romanian_dateline(utc) == expected
 
 
 def test_dateline_stays_romanian_when_the_interface_is_english():
     with translation.override("en"):
-        assert render("{{ value|dateline }}", datetime(2024, 11, 1, 15, 21, tzinfo=UTC)) == (
-            "01 nov. 2024, 17:21"
-        )
-
-
-def test_short_date_has_no_time():
-    value = datetime(2024, 12, 31, 22, 30, tzinfo=UTC)
-    assert render("{{ value|short_date }}", value) == "01 ian. 2025"
-    assert romanian_short_date(value) == "01 ian. 2025"
+        assert shown(datetime(2024, 11, 1, 15, 21, tzinfo=UTC)) == "01 nov. 2024, 17:21"
 
 
 @pytest.mark.parametrize("value", [None, ""])
 def test_missing_time_renders_nothing(value):
-    assert render("{{ value|dateline }}|{{ value|short_date }}", value) == "|"
+    assert render("[{{ value|time_tag }}][{{ value|time_tag('dateline') }}]", value) == "[][]"
 
 
 @pytest.mark.parametrize(
@@ -86,17 +91,19 @@ def test_missing_time_renders_nothing(value):
         datetime(2024, 11, 1, 15, 21, 7, 123456, tzinfo=UTC),
         datetime(2024, 7, 20, 20, 15, tzinfo=UTC),
         datetime(2024, 10, 27, 1, 0, tzinfo=UTC),
-        None,
-        "",
     ],
 )
-def test_iso_datetime_gives_what_date_c_gives(value):
+def test_machine_time_is_what_date_c_gives(value):
     """What Django's ``date:'c'`` gave the templates before Jinja2."""
-    date_c = dateformat.format(timezone.localtime(value), "c") if value else ""
-    assert render("{{ value|iso_datetime }}", value) == date_c
+    assert machine_time(value) == dateformat.format(timezone.localtime(value), "c")
 
 
-def test_iso_datetime_is_in_the_site_time_zone():
-    assert render("{{ value|iso_datetime }}", datetime(2024, 7, 20, 20, 15, tzinfo=UTC)) == (
-        "2024-07-20T23:15:00+03:00"
+def test_machine_time_is_in_the_site_time_zone():
+    assert machine_time(datetime(2024, 7, 20, 20, 15, tzinfo=UTC)) == "2024-07-20T23:15:00+03:00"
+
+
+def test_the_element_carries_a_class_when_asked():
+    html = render('{{ value|time_tag("dateline") }}', datetime(2024, 11, 1, 15, 21, tzinfo=UTC))
+    assert html == (
+        '<time class="dateline" datetime="2024-11-01T17:21:00+02:00">01 nov. 2024, 17:21</time>'
     )

@@ -1,10 +1,11 @@
-"""``gazeta.core.urls.reverse`` answers as Django's ``reverse`` does, prefix included."""
+"""``gazeta.core.urls`` answers as Django's ``reverse`` and ``static`` do, prefix included."""
 
 import pytest
+from django.templatetags.static import static as django_static
 from django.urls import NoReverseMatch, set_script_prefix
 from django.urls import reverse as django_reverse
 
-from gazeta.core.urls import reverse
+from gazeta.core.urls import reverse, static
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,10 @@ def test_a_site_under_a_prefix_gets_prefixed_addresses():
 def test_a_bad_argument_still_fails():
     with pytest.raises(NoReverseMatch):
         reverse("newsroom:section-detail", kwargs={"slug": "nu e slug"})
+
+
+def test_static_addresses_follow_the_storage(settings):
+    assert static("css/gazeta.css") == django_static("css/gazeta.css")
+    settings.STATIC_URL = "/elsewhere/"
+    assert static("css/gazeta.css") == django_static("css/gazeta.css")
+    assert static("css/gazeta.css").startswith("/elsewhere/")
