@@ -35,7 +35,7 @@ def article_links(response) -> list[str]:
 
 
 def iso(value) -> str:
-    return timezone.localtime(value).isoformat()
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 @pytest.fixture
