@@ -8,9 +8,10 @@ around the services) and indexed with ``search_index_rebuild``, the code behind
 ``manage.py rebuild_search_index``; that time is printed too. PostgreSQL then gets ``ANALYZE``,
 as autovacuum would do soon after a bulk load.
 
-Each search is timed twice: the *query* (count for the paginator, plus one page of ten
-results with highlighted snippets, what the search page computes) and the *page* (the whole
-``/cauta/?q=`` response through Django's test client: form, query, template; no network).
+Each search is timed twice: the *query* (``article_search_results``: count for the
+paginator, plus one page of ten results with highlighted snippets, what the search page
+computes) and the *page* (the whole ``/cauta/?q=`` response through Django's test client:
+form, query, template; no network).
 
     .venv/bin/python bench/search_latency.py                        # 100,000 articles, both DBs
     .venv/bin/python bench/search_latency.py --database sqlite --articles 5000
@@ -269,7 +270,7 @@ def measure(
     from django.test import Client
 
     from gazeta.newsroom.models import Section
-    from gazeta.newsroom.search import article_search, attach_highlights
+    from gazeta.newsroom.search import article_search_results, attach_highlights
 
     client = Client(HTTP_HOST="localhost")
     politics = Section.objects.get(slug="politica")
@@ -280,7 +281,7 @@ def measure(
             for q in texts:
                 section = politics if kind.endswith("section") else None
                 started = time.perf_counter()
-                found = article_search(query=q, section=section)
+                found = article_search_results(query=q, section=section)
                 total = found.count()
                 attach_highlights(found[:10], q)
                 query_times.append(time.perf_counter() - started)

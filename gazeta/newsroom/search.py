@@ -36,7 +36,9 @@ article a month old needs twice the relevance of one published today to rank bes
 its cost follows that number, not the archive: they are found first (``newest_matches`` of
 each backend: FTS5's rowid order on SQLite, then windows of the newest articles on both),
 then only they are ranked; the count shows at most 1,000. ``bench/search_latency.py``
-measures it.
+measures it. The search page reads them through :class:`SearchResults`: on PostgreSQL the
+thousand are ranked from their documents and dates alone and only the page's articles are
+loaded; the API pages :func:`article_search`'s QuerySet by ``search_rank``.
 
 **Queries.** Words must all appear (AND); ``"words in quotes"`` must appear together, in
 that order; ``-word`` or ``-"some words"`` must not appear. Everything else (operators,
@@ -70,6 +72,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gazeta.core.http import client_ip
+from gazeta.core.prepared import PreparedQuery
 from gazeta.core.text import CONTROL_CHARS
 
 # Longer queries are cut here (at a word boundary); more terms than this are ignored.
@@ -446,6 +449,10 @@ class SqliteBackend:
         """Lets FTS5 read only the matches between the lowest and highest of ``ids``."""
         return "newsroom_article_search.rowid BETWEEN %s AND %s", [min(ids), max(ids)]
 
+    def page(self, queryset, query: SearchQuery, newest: list[int], now, start, stop):
+        """Articles ``start:stop`` of ``newest`` ranked (see ``SearchResults``)."""
+        return list(_ranked(queryset, query, newest, now)[start:stop])
+
     def among(self, ids: list[int]):
         """Only the articles ``ids``. The unary ``+`` keeps SQLite from looping over them and
         running the full-text query once for each: the matches stay the outer loop."""
@@ -576,7 +583,9 @@ class PostgresBackend:
             if matched * high < cheaper * among * ids_between:
                 ids = self._matches_between(query, low, high)
                 matching = queryset.filter(
-                    RawSQL("newsroom_article.id = ANY(%s)", [ids], BooleanField())  # noqa: S611
+                    RawSQL(  # noqa: S611
+                        "newsroom_article.id = ANY(%s::bigint[])", [_id_array(ids)], BooleanField()
+                    )
                 )
                 return _newest_between(matching, span["oldest"], limit)
         if ids_between > WALK_BELOW_DENSITY * articles:
@@ -640,10 +649,51 @@ class PostgresBackend:
     def rowid_span(self, ids: list[int]) -> tuple[str, list]:
         return "TRUE", []
 
+    def page(self, queryset, query: SearchQuery, newest: list[int], now, start, stop):
+        """Articles ``start:stop`` of ``newest`` ranked (see ``SearchResults``): ranked by
+        ``rank_page``, then read by a query compiled once (``_page_query``)."""
+        ranked = self.rank_page(query, newest, now, start, stop)
+        ids = {f"id{n}": pk for n, (pk, _rank) in enumerate(ranked)}
+        loaded = {a.pk: a for a in _page_query(len(ranked)).all(**ids)}
+        articles = []
+        for pk, rank in ranked:
+            article = loaded.get(pk)
+            if article is not None:  # None: deleted since it was found
+                article.search_rank = rank
+                articles.append(article)
+        return articles
+
+    def rank_page(self, query: SearchQuery, newest: list[int], now, start, stop):
+        """``(id, search_rank)`` of articles ``start:stop`` of ``newest``, best first, with
+        ``_ranked``'s ``search_rank`` (same SQL, see ``_rank_sql``). Only the documents and
+        the publication times are read for the thousand articles ranked: joining their
+        whole rows and sections, as ``_ranked`` does, cost as much as ranking them."""
+        rank_sql, rank_params = _rank_sql(self, query, now)
+        # Only fixed SQL from this module; every value goes in as a parameter.
+        sql = (
+            f"SELECT newsroom_article.id, {rank_sql} AS search_rank "  # noqa: S608
+            "FROM newsroom_article_search JOIN newsroom_article "
+            "ON newsroom_article.id = newsroom_article_search.rowid "
+            "WHERE newsroom_article_search.rowid = ANY(%s::bigint[]) "
+            "ORDER BY search_rank DESC, newsroom_article.published_at DESC, "
+            "newsroom_article.id DESC LIMIT %s OFFSET %s"
+        )
+        with default_connection.cursor() as cursor:
+            cursor.execute(sql, [*rank_params, _id_array(newest), stop - start, start])
+            return cursor.fetchall()
+
     def among(self, ids: list[int]):
         """Only the articles ``ids``, as one array: a thousand ``%s`` (``pk__in``) cost the
         ORM and the driver more time than the query."""
-        return RawSQL("newsroom_article.id = ANY(%s)", [ids], BooleanField())  # noqa: S611
+        return RawSQL(  # noqa: S611
+            "newsroom_article.id = ANY(%s::bigint[])", [_id_array(ids)], BooleanField()
+        )
+
+
+def _id_array(ids: list[int]) -> str:
+    """``ids`` as a PostgreSQL array literal: psycopg adapts a Python list element by element
+    in Python, a millisecond for a thousand ids; this takes a few microseconds."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 BACKENDS = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
@@ -791,28 +841,29 @@ def _joined(queryset: QuerySet) -> QuerySet:
     return joined
 
 
-def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None) -> QuerySet:
-    """``queryset`` narrowed to the newest ``SEARCH_MAX_RESULTS`` articles matching ``query``,
-    best first, each annotated with ``search_rank`` (relevance blended with recency, see the
-    module docstring). Finding those articles runs a query at once; the ranking runs when
-    the result is read."""
-    parsed = parse_query(query)
-    if not parsed.is_searchable:
-        return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
-    backend = backend_for(default_connection)
-    newest = backend.newest_matches(queryset, parsed, SEARCH_MAX_RESULTS)
-    if not newest:
-        return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
-    match_sql, match_params = backend.ranking_match(parsed)
-    relevance_sql, relevance_params = backend.relevance(parsed)
-    age_sql, age_params = backend.age_days(now or timezone.now())
+def _rank_sql(backend, query: SearchQuery, now: datetime) -> tuple[str, list]:
+    """``search_rank``'s SQL and parameters: relevance blended with recency (see the module
+    docstring). One definition for the ranked QuerySet and the search page's ranking, so the
+    two always give the same numbers and order."""
+    relevance_sql, relevance_params = backend.relevance(query)
+    age_sql, age_params = backend.age_days(now)
     recency_days = float(settings.GAZETA_SEARCH_RECENCY_DAYS)
     # Only fixed SQL from the backend classes; every value goes in as a parameter.
-    rank = RawSQL(  # noqa: S611
+    return (
         f"({relevance_sql}) / (1.0 + ({age_sql}) / {recency_days!r})",
         [*relevance_params, *age_params],
-        output_field=FloatField(),
     )
+
+
+def _no_results(queryset: QuerySet) -> QuerySet:
+    return queryset.none().annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
+
+
+def _ranked(queryset: QuerySet, query: SearchQuery, newest: list[int], now) -> QuerySet:
+    """The articles ``newest`` (found in ``queryset``), best first, with ``search_rank``."""
+    backend = backend_for(default_connection)
+    match_sql, match_params = backend.ranking_match(query)
+    rank = RawSQL(*_rank_sql(backend, query, now), output_field=FloatField())  # noqa: S611
     span_sql, span_params = backend.rowid_span(newest)
     results = (
         _joined(backend.ranked_base(queryset))
@@ -827,19 +878,25 @@ def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None)
     return results
 
 
+def search_queryset(queryset: QuerySet, query: "str | SearchQuery", *, now=None) -> QuerySet:
+    """``queryset`` narrowed to the newest ``SEARCH_MAX_RESULTS`` articles matching ``query``,
+    best first, each annotated with ``search_rank`` (relevance blended with recency, see the
+    module docstring). Finding those articles runs a query at once; the ranking runs when
+    the result is read."""
+    parsed = parse_query(query)
+    if not parsed.is_searchable:
+        return _no_results(queryset)
+    newest = backend_for(default_connection).newest_matches(queryset, parsed, SEARCH_MAX_RESULTS)
+    if not newest:
+        return _no_results(queryset)
+    return _ranked(queryset, parsed, newest, now or timezone.now())
+
+
 def local_day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-def article_search(
-    *,
-    query: "str | SearchQuery",
-    section=None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> QuerySet:
-    """Published articles matching ``query``, best first, ready for cards (section joined),
-    optionally within ``section`` and published between two local dates (both included)."""
+def _searched_articles(section, date_from: date | None, date_to: date | None) -> QuerySet:
     from .models import Article
 
     # The dates go first: SQLite bounds an index range by the first condition it meets on
@@ -852,7 +909,93 @@ def article_search(
     articles = articles.published().select_related("section")
     if section is not None:
         articles = articles.in_section(section)
-    return articles.search(query)
+    return articles
+
+
+def article_search(
+    *,
+    query: "str | SearchQuery",
+    section=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet:
+    """Published articles matching ``query``, best first, ready for cards (section joined),
+    optionally within ``section`` and published between two local dates (both included)."""
+    return _searched_articles(section, date_from, date_to).search(query)
+
+
+def article_search_results(
+    *,
+    query: "str | SearchQuery",
+    section=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> "SearchResults":
+    """The articles :func:`article_search` gives (same ones, same order, same ``search_rank``)
+    as :class:`SearchResults`, for a paginator: finding them runs its queries at once, and
+    each page read ranks them and loads only that page's articles."""
+    parsed = parse_query(query)
+    queryset = _searched_articles(section, date_from, date_to)
+    if not parsed.is_searchable:
+        return SearchResults(queryset, parsed, [], timezone.now())
+    newest = backend_for(default_connection).newest_matches(queryset, parsed, SEARCH_MAX_RESULTS)
+    return SearchResults(queryset, parsed, newest, timezone.now())
+
+
+class SearchResults:
+    """The newest matches of a search in the shape Django's ``Paginator`` takes: ``count()``
+    is how many were found (no query) and a slice is one page of articles, best first, with
+    ``search_rank``. Nothing else of a QuerySet: the API's cursor filters on ``search_rank``
+    and needs :func:`article_search`'s QuerySet.
+
+    Why not slice that QuerySet: on PostgreSQL its page query carries the whole rows of the
+    thousand articles found, with their sections, through the ranking, and the ORM builds
+    that query anew for every search. Here the thousand are ranked from their documents and
+    publication times alone, in SQL written once (``PostgresBackend.rank_page``), and only
+    the page's articles are read, by a query compiled once per process (``_page_query``).
+    On SQLite, bm25() is only available inside the full-text query, which reads the
+    articles anyway: a page is the QuerySet's slice."""
+
+    def __init__(self, queryset: QuerySet, query: SearchQuery, newest: list[int], now):
+        self.queryset = queryset
+        self.query = query
+        self.newest = newest
+        self.now = now
+
+    def count(self) -> int:
+        return len(self.newest)
+
+    def __len__(self) -> int:
+        return len(self.newest)
+
+    def __getitem__(self, page: slice) -> list:
+        if not isinstance(page, slice) or page.step is not None:
+            raise TypeError("SearchResults are read a page (a slice) at a time.")
+        offset, stop, _step = page.indices(len(self.newest))
+        if stop <= offset:
+            return []
+        backend = backend_for(default_connection)
+        return backend.page(self.queryset, self.query, self.newest, self.now, offset, stop)
+
+
+# One PreparedQuery per page length (a list's length is part of a query's shape).
+_PAGE_QUERIES: dict[int, PreparedQuery] = {}
+
+
+def _page_query(size: int) -> PreparedQuery:
+    """Articles by id with their sections (what ``_searched_articles`` loads for a search
+    page's cards), for ``size`` ids."""
+    query = _PAGE_QUERIES.get(size)
+    if query is None:
+        from .models import Article
+
+        def articles(**ids):
+            articles = Article.objects.select_related("section").order_by()  # ranked after
+            return articles.filter(pk__in=list(ids.values()))
+
+        query = PreparedQuery(articles, **{f"id{n}": int for n in range(size)})
+        _PAGE_QUERIES[size] = query
+    return query
 
 
 # Highlighting -------------------------------------------------------------------------------

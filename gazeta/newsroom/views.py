@@ -245,9 +245,9 @@ class SearchView(ListView):
         return private_no_cache(response)
 
     def get_queryset(self):
-        if not self.search_arguments["query"].is_searchable:
-            return Article.objects.none()
-        return search.article_search(**self.search_arguments)
+        # Not article_search's QuerySet: SearchResults ranks the matches and reads only
+        # the page's articles (see its docstring); same articles, order and count.
+        return search.article_search_results(**self.search_arguments)
 
     def search_context(self) -> dict:
         arguments = self.search_arguments
