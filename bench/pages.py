@@ -99,7 +99,7 @@ class Service:
 
 # The options scripts/demo and the documented production command give granian (besides the
 # address and the worker count); --granian-arg adds to them (a later value wins).
-DEPLOYED_GRANIAN_ARGS = ("--blocking-threads", "8")
+DEPLOYED_GRANIAN_ARGS = ("--blocking-threads", "2")
 GRANIAN_ARGS: list[str] = []  # --granian-arg, the same for every server of the run
 
 
