@@ -66,13 +66,18 @@ def querystring(context, **changes) -> str:
     return f"?{params.urlencode()}"
 
 
+def configured_site_name() -> str:
+    """The site's name where no request brings ``site_name`` (the 500 page)."""
+    return settings.GAZETA_SITE_NAME
+
+
 def now():
     """The current time in the site's time zone (``{{ now().year }}``)."""
     return timezone.localtime()
 
 
 def environment(**options) -> Environment:
-    # Django's backend asks for autoescaping already; said here too so no caller can drop it.
+    # Autoescaping on unless a caller says otherwise (Django's backend turns it on too).
     env = Environment(
         autoescape=options.pop("autoescape", True), extensions=["jinja2.ext.i18n"], **options
     )
@@ -89,7 +94,7 @@ def environment(**options) -> Environment:
         now=now,
         querystring=querystring,
         language_code=translation.get_language,
-        settings=settings,
+        configured_site_name=configured_site_name,
     )
     env.filters.update(
         time_tag=time_tag,
