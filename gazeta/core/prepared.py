@@ -23,7 +23,8 @@ a list's length is part of the query's shape (prepare one query per length), and
 ``prefetch_related`` is not run (prepare the related query and attach it, see
 ``attach_prefetched``).
 
-django-prepared-queries did this once but has not been kept up with Django since 2017.
+Written here because the libraries that did this have not followed Django for years
+(django-prepared-queries: last release January 2019; django-prepared-query: July 2018).
 """
 
 from __future__ import annotations
