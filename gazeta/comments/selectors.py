@@ -21,11 +21,7 @@ def _thread_comments(article):
 
 # What every reader of an article gets, built once per process (see core/prepared.py).
 _APPROVED = PreparedQuery(
-    lambda article: (
-        _thread_comments(article)
-        .filter(status=Comment.Status.APPROVED)
-        .order_by("created_at", "id")
-    ),
+    lambda article: _thread_comments(article).filter(status=Comment.Status.APPROVED),
     article=int,
 )
 

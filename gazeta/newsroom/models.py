@@ -141,6 +141,23 @@ class LikelyAtMost(LessThanOrEqual):
         return f"likely({sql})", params
 
 
+def related_span(article, within: timedelta) -> tuple[datetime, datetime]:
+    """The publication times "Read also" looks between: ``within`` either side of the
+    article's (of now, for an unpublished one)."""
+    moment = article.published_at or timezone.now()
+    return moment - within, moment + within
+
+
+def bylines_in_order():
+    """An article's bylines as printed, with their authors (the article page, feeds, API)."""
+    return Byline.objects.select_related("author").order_by("position")
+
+
+def credits_in_order():
+    """An article's wire credits as printed, with their agencies."""
+    return Credit.objects.select_related("agency").order_by("position")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """The one definition of "published": released for publication and its time has come.
@@ -210,10 +227,8 @@ class ArticleQuerySet(models.QuerySet):
         tag_ids = [tag.pk for tag in article.tags.all()]
         if within is None:
             return self.sharing_tags(tag_ids, exclude=article.pk)
-        moment = article.published_at or timezone.now()
-        return self.sharing_tags(
-            tag_ids, exclude=article.pk, since=moment - within, until=moment + within
-        )
+        since, until = related_span(article, within)
+        return self.sharing_tags(tag_ids, exclude=article.pk, since=since, until=until)
 
     def sharing_tags(self, tag_ids, *, exclude, since=None, until=None):
         """What ``related_to`` reads, from plain values: articles carrying any of ``tag_ids``
@@ -277,12 +292,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.select_related("section", "featured_image").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
-            ),
-            models.Prefetch(
-                "credits", queryset=Credit.objects.select_related("agency").order_by("position")
-            ),
+            models.Prefetch("bylines", queryset=bylines_in_order()),
+            models.Prefetch("credits", queryset=credits_in_order()),
             "tags",
         )
 

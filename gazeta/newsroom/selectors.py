@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from gazeta.core.prepared import PreparedQuery, attach_prefetched
 
-from .models import Article, Byline, Correction, Credit, Tag
+from .models import (
+    Article,
+    Correction,
+    Tag,
+    bylines_in_order,
+    credits_in_order,
+    related_span,
+)
 from .popularity import hour_of
 
 # What a compact card shows (no picture): fewer columns to read, and to group by when counting
@@ -36,18 +43,8 @@ _ARTICLE = PreparedQuery(
     slug=str,
     now=datetime,
 )
-_BYLINES = PreparedQuery(
-    lambda article: (
-        Byline.objects.select_related("author").filter(article_id=article).order_by("position")
-    ),
-    article=int,
-)
-_CREDITS = PreparedQuery(
-    lambda article: (
-        Credit.objects.select_related("agency").filter(article_id=article).order_by("position")
-    ),
-    article=int,
-)
+_BYLINES = PreparedQuery(lambda article: bylines_in_order().filter(article_id=article), article=int)
+_CREDITS = PreparedQuery(lambda article: credits_in_order().filter(article_id=article), article=int)
 _TAGS = PreparedQuery(lambda article: Tag.objects.filter(articles__id=article), article=int)
 _CORRECTIONS = PreparedQuery(
     lambda article, now: Correction.objects.public(now=now).filter(article_id=article),
@@ -128,12 +125,12 @@ def article_related(*, article: Article, limit: int = 4) -> list[Article]:
     if len(tag_ids) > RELATED_PREPARED_TAGS:
         related = list(_related_cards(now).related_to(article, within=within)[:limit])
     elif tag_ids:
-        moment = article.published_at or now
+        since, until = related_span(article, within)
         related = _sharing_tags_query(len(tag_ids), limit).all(
             now=now,
             article=article.pk,
-            since=moment - within,
-            until=moment + within,
+            since=since,
+            until=until,
             **{f"tag{i}": pk for i, pk in enumerate(tag_ids)},
         )
     if len(related) >= limit:
