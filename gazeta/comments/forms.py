@@ -1,10 +1,9 @@
 import time
+from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gazeta.core.text import strip_control_chars
@@ -18,78 +17,25 @@ def form_started_token() -> str:
     return _signer.sign(str(int(time.time())))
 
 
-def _attrs_html(attrs: dict) -> str:
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class FlatInputMixin:
-    """The comment form is on every article page, so its widgets are drawn in Python: the
-    markup of Django's ``input.html`` and ``attrs.html`` templates (same attributes, in the
-    same order) without rendering two templates per field on every uncached page."""
-
-    def _render(self, template_name, context, renderer):
-        widget = context["widget"]
-        value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-        return mark_safe(  # noqa: S308 - every value is escaped above
-            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
-            f"{_attrs_html(widget['attrs'])}>"
-        )
-
-
-class FlatTextarea(forms.Textarea):
-    """Django's ``textarea.html`` drawn in Python (see ``FlatInputMixin``)."""
-
-    def _render(self, template_name, context, renderer):
-        widget = context["widget"]
-        return mark_safe(  # noqa: S308 - every value is escaped
-            f'<textarea name="{escape(widget["name"])}"{_attrs_html(widget["attrs"])}>\n'
-            f"{escape(widget['value'] or '')}</textarea>"
-        )
-
-
-class FlatHiddenInput(FlatInputMixin, forms.HiddenInput):
-    pass
-
-
-class FlatTextInput(FlatInputMixin, forms.TextInput):
-    pass
-
-
-class FlatEmailInput(FlatInputMixin, forms.EmailInput):
-    pass
-
-
-class FlatURLInput(FlatInputMixin, forms.URLInput):
-    pass
-
-
-class FlatCheckboxInput(FlatInputMixin, forms.CheckboxInput):
-    pass
-
-
 class CommentForm(forms.Form):
-    article = forms.IntegerField(widget=FlatHiddenInput)
-    parent = forms.IntegerField(widget=FlatHiddenInput, required=False)
+    article = forms.IntegerField(widget=forms.HiddenInput)
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(
         label=_("Comment"),
         max_length=65_525,
-        widget=FlatTextarea(attrs={"rows": 6, "maxlength": 65_525}),
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 65_525}),
         error_messages={"required": _("Please type your comment.")},
     )
     name = forms.CharField(
         label=_("Name"),
         max_length=245,
-        widget=FlatTextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Please enter your name.")},
     )
     email = forms.EmailField(
         label=_("Email"),
         max_length=100,
-        widget=FlatEmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": _("Please enter your email address."),
             "invalid": _("Please enter a valid email address."),
@@ -100,23 +46,23 @@ class CommentForm(forms.Form):
         max_length=200,
         required=False,
         assume_scheme="https",
-        widget=FlatURLInput(attrs={"autocomplete": "url"}),
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
     remember = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
-        widget=FlatCheckboxInput,
+        widget=forms.CheckboxInput,
     )
     notify_replies = forms.BooleanField(
         label=_("Email me when someone replies to my comment."),
         required=False,
-        widget=FlatCheckboxInput,
+        widget=forms.CheckboxInput,
     )
     # Honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
     homepage = forms.CharField(
-        required=False, label=_("Leave this field empty"), widget=FlatTextInput
+        required=False, label=_("Leave this field empty"), widget=forms.TextInput
     )
-    started = forms.CharField(widget=FlatHiddenInput, required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,3 +119,44 @@ class CommentForm(forms.Form):
         data = self.data.copy()
         data["started"] = form_started_token()
         self.data = data
+
+
+# What ``comments/form.html`` draws. The template writes each field's markup itself (a test
+# checks it against what Django's widgets draw for this form): an article page shows the form
+# to every reader, and building the form's fields and widgets on each uncached page cost more
+# than drawing the rest of the comments.
+FIELD_NAMES = tuple(CommentForm.base_fields)
+NO_ERRORS = SimpleNamespace(**dict.fromkeys(FIELD_NAMES, ()))
+
+
+def blank_form(*, article: int, parent: int | None = None, remembered: dict | None = None):
+    """A new form: the article, the comment replied to, the start time and what the reader's
+    consent cookie remembers (name, email, website)."""
+    values = dict.fromkeys(FIELD_NAMES, "")
+    values |= {"article": article, "parent": parent, "started": form_started_token()}
+    values |= {"remember": False, "notify_replies": False} | (remembered or {})
+    return SimpleNamespace(
+        values=SimpleNamespace(**values),
+        errors=NO_ERRORS,
+        non_field_errors=(),
+        has_errors=False,
+        is_bound=False,
+    )
+
+
+def shown_form(form: CommentForm):
+    """A submitted form shown again: what the reader typed and what is wrong with it."""
+    values = {}
+    for name in FIELD_NAMES:
+        value = form[name].value()
+        if isinstance(form.fields[name].widget, forms.CheckboxInput):
+            value = form.fields[name].widget.check_test(value)
+        values[name] = value
+    errors = {name: form.errors.get(name, ()) for name in FIELD_NAMES}
+    return SimpleNamespace(
+        values=SimpleNamespace(**values),
+        errors=SimpleNamespace(**errors),
+        non_field_errors=form.non_field_errors(),
+        has_errors=bool(form.errors),
+        is_bound=True,
+    )

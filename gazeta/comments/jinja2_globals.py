@@ -1,9 +1,10 @@
 """The comments area of an article page, for the Jinja2 templates (``gazeta/core/jinja2.py``)."""
 
 from django.conf import settings
+from django.utils.translation import gettext
 from jinja2 import pass_context
 
-from gazeta.comments.forms import CommentForm
+from gazeta.comments.forms import blank_form, shown_form
 from gazeta.comments.personal import HELD_PARAM, held_comment_from_token, remembered_commenter
 from gazeta.comments.policy import policy
 from gazeta.comments.selectors import comment_thread
@@ -19,18 +20,22 @@ def article_comments(context, article):
     request = context.get("request")
     held_id = held_comment_from_token(request.GET.get(HELD_PARAM, "")) if request else None
     thread, count = comment_thread(article=article, held_comment_id=held_id)
-    form = context.get("comment_form")
+    submitted = context.get("comment_form")
     reply_to = None
-    if form is None:
-        initial = {"article": article.pk}
+    if submitted is None:
+        remembered = None
         if request is not None:
-            initial |= remembered_commenter(request)
+            remembered = remembered_commenter(request)
             reply_to = _find(thread, request.GET.get("raspunde"))
-            if reply_to is not None:
-                initial["parent"] = reply_to.comment.pk
-        form = CommentForm(initial=initial)
-    elif form.data.get("parent"):
-        reply_to = _find(thread, form.data.get("parent"))
+        form = blank_form(
+            article=article.pk,
+            parent=reply_to.comment.pk if reply_to is not None else None,
+            remembered=remembered,
+        )
+    else:
+        form = shown_form(submitted)
+        if submitted.data.get("parent"):
+            reply_to = _find(thread, submitted.data.get("parent"))
     return render_fragment(
         "comments/article_comments.html",
         {
@@ -41,6 +46,8 @@ def article_comments(context, article):
             "comment_error": context.get("comment_error", ""),
             "reply_to": reply_to,
             "max_depth": settings.GAZETA_COMMENT_MAX_DEPTH,
+            # Each reply link's label, translated once for the whole thread.
+            "reply_to_label": gettext("Reply to %(name)s"),
             "comments_open": policy.comments_open(article),
             "request": request,
         },

@@ -17,6 +17,7 @@ Conventions, so the templates read alike:
 
 from __future__ import annotations
 
+import jinja2
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
@@ -24,8 +25,18 @@ from django.utils.text import Truncator
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
+from gazeta.core import render_scope
 from gazeta.core.dates import local_dateline
 from gazeta.core.urls import reverse, static
+
+
+class Template(jinja2.Template):
+    """Renders with Django's language, time zone and URL prefix read once for the whole page
+    (``core/render_scope.py``)."""
+
+    def render(self, *args, **kwargs) -> str:
+        with render_scope.render_scope():
+            return super().render(*args, **kwargs)
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -40,7 +51,8 @@ def time_tag(value, css_class: str = "") -> Markup:
     six). Nothing for a missing time."""
     if not value:
         return Markup("")
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    aware = timezone.is_aware(value)
+    local = value.astimezone(render_scope.current().timezone) if aware else value
     attributes = f' class="{escape(css_class)}"' if css_class else ""
     return Markup(  # noqa: S704 - the class is escaped, the rest is digits and month names
         f'<time{attributes} datetime="{local.isoformat(timespec="seconds")}">'
@@ -73,7 +85,36 @@ def configured_site_name() -> str:
 
 def now():
     """The current time in the site's time zone (``{{ now().year }}``)."""
-    return timezone.localtime()
+    return timezone.localtime(timezone=render_scope.current().timezone)
+
+
+# Jinja2's "newstyle" gettext (jinja2.ext._make_new_gettext and friends), on the render's
+# catalogue: the translation is safe markup (the template's autoescape escapes the values put
+# into it) and ``%(name)s`` placeholders are filled from the keyword arguments; with none, a
+# message without "%" is returned as it is (``"…" % {}`` would give the same).
+def _format(translated: str, variables: dict) -> Markup:
+    result = Markup(translated)  # noqa: S704 - message ids are the templates' own text
+    return result % variables if variables or "%" in result else result
+
+
+def _gettext(message: str, /, **variables) -> Markup:
+    return _format(render_scope.gettext(message), variables)
+
+
+def _ngettext(singular: str, plural: str, num: int, /, **variables) -> Markup:
+    variables.setdefault("num", num)
+    return _format(render_scope.ngettext(singular, plural, num), variables)
+
+
+def _pgettext(context: str, message: str, /, **variables) -> Markup:
+    variables.setdefault("context", context)
+    return _format(render_scope.pgettext(context, message), variables)
+
+
+def _npgettext(context: str, singular: str, plural: str, num: int, /, **variables) -> Markup:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    return _format(render_scope.npgettext(context, singular, plural, num), variables)
 
 
 def environment(**options) -> Environment:
@@ -81,13 +122,25 @@ def environment(**options) -> Environment:
     env = Environment(
         autoescape=options.pop("autoescape", True), extensions=["jinja2.ext.i18n"], **options
     )
+    env.template_class = Template
     env.install_gettext_callables(
-        gettext=translation.gettext,
-        ngettext=translation.ngettext,
-        pgettext=translation.pgettext,
-        npgettext=translation.npgettext,
+        gettext=render_scope.gettext,
+        ngettext=render_scope.ngettext,
+        pgettext=render_scope.pgettext,
+        npgettext=render_scope.npgettext,
         newstyle=True,
     )
+    # Jinja2's own newstyle wrappers pass through three context calls per word; these give
+    # the same answers with one (they mark the translation safe, as Jinja2 does when the
+    # template autoescapes, which every template here does).
+    if env.autoescape is True:
+        env.globals.update(
+            _=_gettext,
+            gettext=_gettext,
+            ngettext=_ngettext,
+            pgettext=_pgettext,
+            npgettext=_npgettext,
+        )
     env.globals.update(
         url=url,
         static=static,

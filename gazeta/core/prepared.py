@@ -37,6 +37,7 @@ from functools import partial
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import DEFAULT_FETCH_MODE, RelatedPopulator
 
 _STAND_INS = {
     str: lambda i: f"\x00gazeta-prepared-{i}\x00",
@@ -55,7 +56,8 @@ class _Compiled:
     init_list: list[str]
     model_fields: slice
     annotation_col_map: dict
-    related_klass_infos: list
+    converters: list
+    populators: list
 
 
 class PreparedQuery:
@@ -98,6 +100,9 @@ class PreparedQuery:
                     raise ValueError(
                         f"PreparedQuery: parameter {name!r} does not reach the SQL unchanged."
                     )
+            fields = [column[0] for column in compiler.select[: compiler.col_count]]
+            if compiler.has_composite_fields(fields):
+                raise ValueError("PreparedQuery does not read composite primary keys.")
             klass_info = compiler.klass_info
             select_fields = klass_info["select_fields"]
             start, end = select_fields[0], select_fields[-1] + 1
@@ -110,15 +115,19 @@ class PreparedQuery:
                 init_list=[f[0].target.attname for f in compiler.select[start:end]],
                 model_fields=slice(start, end),
                 annotation_col_map=compiler.annotation_col_map or {},
-                related_klass_infos=klass_info.get("related_klass_infos", []),
+                # What results_iter() and the related populators would work out again on
+                # every run.
+                converters=list(compiler.get_converters(fields).items()),
+                populators=[
+                    RelatedPopulator(info, compiler.select, alias, DEFAULT_FETCH_MODE)
+                    for info in klass_info.get("related_klass_infos", [])
+                ],
             )
             self._compiled[alias] = compiled
             return compiled
 
     def all(self, *, using: str = "default", **values) -> list[Model]:
         """The model instances the QuerySet built with ``values`` would give."""
-        from django.db.models.query import DEFAULT_FETCH_MODE, RelatedPopulator
-
         compiled = self._compile(using)
         connection = connections[using]
         params = list(compiled.params)
@@ -129,18 +138,23 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        compiler = compiled.compiler
         from_db = partial(compiled.model.from_db, fetch_mode=DEFAULT_FETCH_MODE)
-        populators = [
-            RelatedPopulator(info, compiler.select, using, DEFAULT_FETCH_MODE)
-            for info in compiled.related_klass_infos
-        ]
+        converters, populators = compiled.converters, compiled.populators
+        init_list, model_fields = compiled.init_list, compiled.model_fields
+        annotations = compiled.annotation_col_map.items()
         objects = []
-        for row in compiler.results_iter([rows]):
-            obj = from_db(using, compiled.init_list, row[compiled.model_fields])
+        for row in rows:
+            if converters:
+                row = list(row)
+                for position, (functions, expression) in converters:
+                    value = row[position]
+                    for convert in functions:
+                        value = convert(value, expression, connection)
+                    row[position] = value
+            obj = from_db(using, init_list, row[model_fields])
             for populator in populators:
                 populator.populate(row, obj)
-            for attr, position in compiled.annotation_col_map.items():
+            for attr, position in annotations:
                 setattr(obj, attr, row[position])
             objects.append(obj)
         return objects

@@ -19,6 +19,8 @@ from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 
+from gazeta.core import render_scope
+
 
 @lru_cache(maxsize=8192)
 def _reverse(viewname, args, kwargs, prefix, urlconf):
@@ -27,12 +29,17 @@ def _reverse(viewname, args, kwargs, prefix, urlconf):
 
 def reverse(viewname: str, args=None, kwargs=None) -> str:
     """Django's ``reverse`` for a view name and plain arguments (str or int)."""
+    scope = render_scope.active()
+    if scope is not None:  # inside a page render: read once for the page
+        prefix, urlconf = scope.script_prefix, scope.urlconf
+    else:
+        prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     return _reverse(
         viewname,
         tuple(args) if args else None,
         tuple(sorted(kwargs.items())) if kwargs else None,
-        get_script_prefix(),
-        get_urlconf() or settings.ROOT_URLCONF,
+        prefix,
+        urlconf,
     )
 
 

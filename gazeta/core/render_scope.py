@@ -1,0 +1,119 @@
+"""What a page render reads again and again, read once per render.
+
+Django keeps the active language, time zone, URL script prefix and URLconf in asgiref
+``Local`` objects, which are safe across threads and async tasks but slow to read: a lock, a
+context variable and, when nothing was activated (the usual case here: one language per
+site), an exception caught on every read. An article page reads them some 150 times (every
+translated word, every address, every date), which cost about a tenth of an uncached render.
+
+A Jinja2 render (``gazeta/core/jinja2.py``) reads all four once when it starts and keeps them
+in a plain context variable until it ends; the template helpers (``gettext``, ``reverse``,
+``time_tag``) take them from there. Nothing can change them in the middle of a render, and
+outside one (Python code, Django's templates) ``current()`` reads Django's own values.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone
+
+
+@dataclass(frozen=True, slots=True)
+class RenderScope:
+    catalog: object  # the active translation (gettext, ngettext, pgettext, npgettext)
+    timezone: tzinfo
+    script_prefix: str
+    urlconf: str
+
+    @classmethod
+    def read(cls) -> RenderScope:
+        """Django's current values."""
+        return cls(
+            catalog=_catalog(),
+            timezone=timezone.get_current_timezone(),
+            script_prefix=get_script_prefix(),
+            urlconf=get_urlconf() or settings.ROOT_URLCONF,
+        )
+
+
+def _catalog():
+    if settings.USE_I18N:
+        from django.utils.translation import trans_real
+
+        return trans_real.catalog()
+    return _NullCatalog()
+
+
+class _NullCatalog:
+    """What Django's ``trans_null`` answers when translation is off."""
+
+    def gettext(self, message):
+        return message
+
+    def ngettext(self, singular, plural, number):
+        return singular if number == 1 else plural
+
+    def pgettext(self, context, message):
+        return message
+
+    def npgettext(self, context, singular, plural, number):
+        return singular if number == 1 else plural
+
+
+_active: ContextVar[RenderScope | None] = ContextVar("gazeta_render_scope", default=None)
+
+
+def active() -> RenderScope | None:
+    """The scope of the render in progress, if any."""
+    return _active.get()
+
+
+def current() -> RenderScope:
+    """The scope of the render in progress, else Django's current values."""
+    return _active.get() or RenderScope.read()
+
+
+@contextmanager
+def render_scope():
+    """Read Django's values once for the render inside (an inner render keeps the outer's)."""
+    if _active.get() is not None:
+        yield
+        return
+    token = _active.set(RenderScope.read())
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+# Django's gettext functions, on the catalog of the render in progress (same answers: see
+# django.utils.translation.trans_real, whose pgettext marks a missing translation by the
+# context separator it would otherwise return).
+_CONTEXT_SEPARATOR = "\x04"
+
+
+def gettext(message: str) -> str:
+    # An empty message id would be answered with the catalogue's header.
+    return current().catalog.gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    return current().catalog.ngettext(singular, plural, number)
+
+
+def pgettext(context: str, message: str) -> str:
+    result = gettext(f"{context}{_CONTEXT_SEPARATOR}{message}")
+    return message if _CONTEXT_SEPARATOR in result else result
+
+
+def npgettext(context: str, singular: str, plural: str, number: int) -> str:
+    result = ngettext(
+        f"{context}{_CONTEXT_SEPARATOR}{singular}", f"{context}{_CONTEXT_SEPARATOR}{plural}", number
+    )
+    return ngettext(singular, plural, number) if _CONTEXT_SEPARATOR in result else result
