@@ -21,11 +21,12 @@ from datetime import tzinfo
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 @dataclass(frozen=True, slots=True)
 class RenderScope:
+    language: str | None  # translation.get_language()
     catalog: object  # the active translation (gettext, ngettext, pgettext, npgettext)
     timezone: tzinfo
     script_prefix: str
@@ -35,6 +36,7 @@ class RenderScope:
     def read(cls) -> RenderScope:
         """Django's current values."""
         return cls(
+            language=translation.get_language(),
             catalog=_catalog(),
             timezone=timezone.get_current_timezone(),
             script_prefix=get_script_prefix(),

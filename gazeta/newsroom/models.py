@@ -6,6 +6,8 @@ from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +15,9 @@ from gazeta.core.models import RomanianTextMixin
 from gazeta.core.urls import reverse
 
 from .sanitize import sanitize_body
+
+# How many words of an article's lead describe it to search engines and link previews.
+DESCRIPTION_WORDS = 40
 
 # First path segments that belong to the site itself, never to a section.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -428,6 +433,12 @@ class Article(RomanianTextMixin, models.Model):
             "newsroom:article-detail",
             kwargs={"section_slug": self.section.slug, "slug": self.slug},
         )
+
+    @cached_property
+    def description(self) -> str:
+        """The lead cut to ``DESCRIPTION_WORDS`` words: the page's meta description, its link
+        previews and its structured data (worked out once per instance)."""
+        return Truncator(self.standfirst or "").words(DESCRIPTION_WORDS, truncate=" …")
 
     def normalize_text_fields(self) -> None:
         """Text fields as stored: comma-below diacritics, no control characters, and the body

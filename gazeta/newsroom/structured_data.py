@@ -15,10 +15,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator, get_text_list
-from django.utils.translation import get_language
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from gazeta.core import render_scope
 from gazeta.core.urls import reverse, static
 
 from .models import Article
@@ -26,8 +26,6 @@ from .models import Article
 SCHEMA_CONTEXT = "https://schema.org"
 # OpenGraph wants a territory; the site's language is one of settings.LANGUAGES.
 OG_LOCALES = {"ro": "ro_RO", "en": "en_GB"}
-# Descriptions are the lead cut like the page's <meta name="description"> (truncatewords:40).
-DESCRIPTION_WORDS = 40
 # The search page's query parameter.
 SEARCH_PARAM = "q"
 
@@ -51,7 +49,8 @@ def home_url() -> str:
 
 def w3c_datetime(value) -> str:
     """W3C/ISO 8601 datetime in the site's time zone, whole seconds: 2024-11-01T17:21:00+02:00."""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+    local = timezone.localtime(value, render_scope.current().timezone)
+    return local.replace(microsecond=0).isoformat()
 
 
 def article_modified_at(article: Article):
@@ -67,7 +66,7 @@ def article_lastmod(article: Article):
 
 def language() -> str:
     """The site's language as an ISO 639 code (``ro``): the one ``GAZETA_LANGUAGE`` sets."""
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return (render_scope.current().language or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def og_locale() -> str:
@@ -199,7 +198,7 @@ def article_jsonld(article: Article) -> dict:
         "image": [article_image(article)],
     }
     if article.standfirst:
-        data["description"] = Truncator(article.standfirst).words(DESCRIPTION_WORDS, truncate=" …")
+        data["description"] = article.description
     if article.published_at:
         data["datePublished"] = w3c_datetime(article.published_at)
         data["dateModified"] = w3c_datetime(article_modified_at(article))

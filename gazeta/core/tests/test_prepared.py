@@ -128,3 +128,55 @@ def test_attached_objects_answer_without_a_query(sections):
         names = [t.name for t in fresh.tags.all()]
     assert sorted(names) == ["Alegeri", "Buget"]
     assert len(queries) == 0
+
+
+def instance_state(instance):
+    """Everything Django's from_db left on an instance, and on what select_related joined."""
+    fields = {k: v for k, v in vars(instance).items() if k != "_state"}
+    cached = {
+        name: instance_state(value) if value is not None else None
+        for name, value in instance._state.fields_cache.items()
+    }
+    state = (instance._state.adding, instance._state.db, instance._state.fetch_mode)
+    return type(instance), fields, cached, state, instance.get_deferred_fields()
+
+
+ONLY_SOME = PreparedQuery(
+    lambda section: (
+        Article.objects.select_related("section")
+        .only("headline", "published_at", "section__name")
+        .filter(section_id=section)
+        .order_by("id")
+    ),
+    section=int,
+)
+
+
+@pytest.mark.parametrize("deferred", [False, True], ids=["every-column", "only-some"])
+def test_instances_are_made_as_django_makes_them(sections, deferred):
+    """Rows become instances without Model.__init__ where that changes nothing: the same
+    attributes, state and deferred fields; Image (an ImageField, with a post_init receiver)
+    is still made by Django."""
+    politics, _ = sections
+    if deferred:
+        expected = list(
+            Article.objects.select_related("section")
+            .only("headline", "published_at", "section__name")
+            .filter(section=politics)
+            .order_by("id")
+        )
+        got = ONLY_SOME.all(section=politics.pk)
+    else:
+        expected = list(
+            Article.objects.published(now=NOW)
+            .select_related("section", "featured_image")
+            .filter(section=politics)
+            .order_by("-published_at", "-id")
+        )
+        got = IN_SECTION.all(section=politics.pk, now=NOW)
+    assert [instance_state(a) for a in got] == [instance_state(a) for a in expected]
+    assert got[0].get_deferred_fields() == expected[0].get_deferred_fields()
+    assert bool(got[0].get_deferred_fields()) is deferred
+    with CaptureQueriesContext(connection) as queries:
+        assert got[0].standfirst == expected[0].standfirst  # a deferred field loads as usual
+    assert len(queries) == 2 * deferred  # one for each
