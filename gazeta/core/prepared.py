@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -227,11 +228,17 @@ def _adapt(connection, value):
     return value
 
 
+@cache
+def _empty_queryset(model: type[Model], name: str) -> QuerySet:
+    """An empty QuerySet of what ``model.<name>`` relates to, copied for each instance (its
+    SQL query is never changed in place: every QuerySet method works on a clone)."""
+    return model._meta.get_field(name).related_model._default_manager.none()
+
+
 def attach_prefetched(instance: Model, name: str, objects: list[Model]) -> None:
     """Make ``instance.<name>.all()`` return ``objects`` without a query, as
     ``prefetch_related(name)`` would have."""
-    related_model = instance._meta.get_field(name).related_model
-    queryset = related_model._default_manager.none()
+    queryset = copy(_empty_queryset(type(instance), name))
     queryset._result_cache = objects
     queryset._prefetch_done = True
     if not hasattr(instance, "_prefetched_objects_cache"):

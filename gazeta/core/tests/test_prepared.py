@@ -124,8 +124,12 @@ def test_attached_objects_answer_without_a_query(sections):
     article.tags.set(tags)
     fresh = Article.objects.get(pk=article.pk)
     attach_prefetched(fresh, "tags", list(Tag.objects.filter(articles=article)))
+    other = Article.objects.exclude(pk=article.pk).first()
+    attach_prefetched(other, "tags", [])
     with CaptureQueriesContext(connection) as queries:
         names = [t.name for t in fresh.tags.all()]
+        assert list(other.tags.all()) == []  # each instance keeps its own
+        assert fresh.tags.count() == 2
     assert sorted(names) == ["Alegeri", "Buget"]
     assert len(queries) == 0
 
