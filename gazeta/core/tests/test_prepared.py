@@ -27,6 +27,16 @@ IN_SECTION = PreparedQuery(
 )
 
 
+def published_in(section):
+    """What IN_SECTION prepares, as the QuerySet it stands for."""
+    return (
+        Article.objects.published(now=NOW)
+        .select_related("section", "featured_image")
+        .filter(section=section)
+        .order_by("-published_at", "-id")
+    )
+
+
 def summary(articles):
     return [
         (a.pk, a.headline, a.published_at, a.section.name, a.featured_image_id) for a in articles
@@ -48,12 +58,7 @@ def sections():
 def test_gives_what_the_queryset_gives_with_related_rows_joined(sections):
     politics, sport = sections
     for section in (politics, sport):
-        expected = list(
-            Article.objects.published(now=NOW)
-            .select_related("section", "featured_image")
-            .filter(section=section)
-            .order_by("-published_at", "-id")
-        )
+        expected = list(published_in(section))
         got = IN_SECTION.all(section=section.pk, now=NOW)
         assert summary(got) == summary(expected)
         assert all(isinstance(a, Article) for a in got)
@@ -171,12 +176,7 @@ def test_instances_are_made_as_django_makes_them(sections, deferred):
         )
         got = ONLY_SOME.all(section=politics.pk)
     else:
-        expected = list(
-            Article.objects.published(now=NOW)
-            .select_related("section", "featured_image")
-            .filter(section=politics)
-            .order_by("-published_at", "-id")
-        )
+        expected = list(published_in(politics))
         got = IN_SECTION.all(section=politics.pk, now=NOW)
     assert [instance_state(a) for a in got] == [instance_state(a) for a in expected]
     assert got[0].get_deferred_fields() == expected[0].get_deferred_fields()
