@@ -357,10 +357,11 @@ def test_the_newest_matches_are_found_past_a_first_window_of_few_matches(now, sm
 GIN_INDEX = "newsroom_article_search_document_gin"
 
 
-def postgres_plan(sql: str, *, settings=()) -> list[dict]:
-    """The nodes of ``sql``'s plan, sequential scans off (the tables are tiny) and
+def postgres_plan(sql: str, *, settings=(), without_sort: bool = False) -> list[dict]:
+    """The nodes of ``sql``'s plan, sequential scans off (the tables are tiny), sorts too
+    for a query meant to read an index in order (as in test_query_plans.py), and
     ``settings`` (``SET LOCAL`` statements) applied."""
-    return postgres_nodes(sql, settings=settings)
+    return postgres_nodes(sql, settings=settings, without_sort=without_sort)
 
 
 def searches(run) -> list[str]:
@@ -383,9 +384,17 @@ def test_postgres_walks_a_sections_newest_articles_in_order_and_stops(now, small
     make_matches(now, [float(age) for age in range(60, 0, -1)], sections=sections)
     queries = searches(lambda: list(article_search(query="vulcan", section=sport)))
     walk = next(sql for sql in queries if "AS w (id, published_at)" in sql)
-    nodes = postgres_plan(walk)
-    # Read from the section's date index in order (no sort), each document by key.
-    assert uses(nodes, "Index Only Scan", "article_section_list_idx"), nodes
+    # On a table this small a sort of the section's few rows can cost the planner less than
+    # the ordered index, depending on the statistics earlier tests left; with sorts off, a
+    # Sort node still appears if the walk could not be read in order.
+    nodes = postgres_plan(walk, without_sort=True)
+    # Read from the section's date index in order (no sort), each document by key. Whether
+    # the index alone answers (Index Only Scan) depends on how much of this tiny table
+    # autovacuum has marked all-visible by then, which varies from run to run.
+    shown = [(n["Node Type"], n.get("Index Name")) for n in nodes]
+    assert uses(nodes, "Index Only Scan", "article_section_list_idx") or uses(
+        nodes, "Index Scan", "article_section_list_idx"
+    ), shown
     assert uses(nodes, "Index Scan", "newsroom_article_search_pkey"), nodes
     assert not uses(nodes, "Sort") and not uses(nodes, "Bitmap Index Scan", GIN_INDEX), nodes
 
