@@ -13,8 +13,9 @@ build each one once per process and afterwards only send the SQL with that reque
 
 The builder is called once per database with stand-in values of the declared types; the
 stand-ins are found among the compiled query's parameters and replaced on every run. The
-rows become model instances through Django's own compiler (converters, ``select_related``,
-annotations), so the result is what the QuerySet would have returned. The QuerySet stays the
+rows become model instances with Django's own converters, ``select_related`` populators and
+annotations (and without ``Model.__init__`` only where that gives the same instance, see
+``_from_db``), so the result is what the QuerySet would have returned. The QuerySet stays the
 definition (``published()`` is still the one place that says what "published" means).
 
 Limits, checked when the query is compiled: a parameter must reach the SQL unchanged (a
@@ -56,8 +57,6 @@ class _Compiled:
     sql: str
     params: list
     slots: dict[str, list[int]]
-    compiler: object
-    model: type[Model]
     init_list: list[str]
     model_fields: slice
     annotation_col_map: dict
@@ -112,20 +111,19 @@ class PreparedQuery:
             klass_info = compiler.klass_info
             select_fields = klass_info["select_fields"]
             start, end = select_fields[0], select_fields[-1] + 1
+            init_list = [column[0].target.attname for column in compiler.select[start:end]]
             compiled = _Compiled(
                 sql=sql,
                 params=params,
                 slots=slots,
-                compiler=compiler,
-                model=klass_info["model"],
-                init_list=[f[0].target.attname for f in compiler.select[start:end]],
+                init_list=init_list,
                 model_fields=slice(start, end),
                 annotation_col_map=compiler.annotation_col_map or {},
                 # What results_iter() and the related populators would work out again on
                 # every run.
                 converters=list(compiler.get_converters(fields).items()),
                 populators=_populators(klass_info, compiler.select, alias),
-                from_db=_from_db(klass_info["model"], compiler.select[start:end]),
+                from_db=_from_db(klass_info["model"], init_list),
             )
             self._compiled[alias] = compiled
             return compiled
@@ -174,8 +172,7 @@ def _populators(klass_info, select, alias) -> list[RelatedPopulator]:
     for info in klass_info.get("related_klass_infos", []):
         populator = RelatedPopulator(info, select, alias, DEFAULT_FETCH_MODE)
         if populator.reorder_for_init is None:
-            columns = select[populator.cols_start : populator.cols_end]
-            populator.from_db = _from_db(populator.model_cls, columns)
+            populator.from_db = _from_db(populator.model_cls, populator.init_list)
         populator.related_populators = _populators(info, select, alias)
         populators.append(populator)
     return populators
@@ -185,16 +182,15 @@ def _populators(klass_info, select, alias) -> list[RelatedPopulator]:
 _PLAIN_DESCRIPTORS = (type(None), DeferredAttribute, ForeignKeyDeferredAttribute)
 
 
-def _from_db(model: type[Model], columns) -> Callable:
-    """``model.from_db`` for rows of ``columns``, or where it gives the very same instance, a
-    quicker one that skips ``Model.__init__``: about half the cost of a row on a page that
-    reads thirty. ``__init__`` only stores each loaded value under its attribute name and
-    sends ``pre_init``/``post_init``, so this is taken only for a model that keeps Django's
-    ``__init__`` and ``from_db``, has no receivers of those signals (an ``ImageField`` with
-    dimension fields connects one) and whose loaded attributes have no descriptor that
-    would do more than store the value."""
+def _from_db(model: type[Model], names: list[str]) -> Callable:
+    """``model.from_db`` for rows of the attributes ``names``, or where it gives the very same
+    instance, a quicker one that skips ``Model.__init__``: about half the cost of a row on a
+    page that reads thirty. ``__init__`` only stores each loaded value under its attribute
+    name and sends ``pre_init``/``post_init``, so this is taken only for a model that keeps
+    Django's ``__init__`` and ``from_db``, has no receivers of those signals (an
+    ``ImageField`` with dimension fields connects one) and whose loaded attributes have no
+    descriptor that would do more than store the value."""
     stock = partial(model.from_db, fetch_mode=DEFAULT_FETCH_MODE)
-    names = [column[0].target.attname for column in columns]
     if (
         model.__init__ is not Model.__init__
         or model.from_db.__func__ is not Model.from_db.__func__
