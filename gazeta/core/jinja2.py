@@ -52,7 +52,7 @@ def time_tag(value, css_class: str = "") -> Markup:
     if not value:
         return Markup("")
     aware = timezone.is_aware(value)
-    local = value.astimezone(render_scope.current().timezone) if aware else value
+    local = render_scope.localtime(value) if aware else value
     attributes = f' class="{escape(css_class)}"' if css_class else ""
     return Markup(  # noqa: S704 - the class is escaped, the rest is digits and month names
         f'<time{attributes} datetime="{local.isoformat(timespec="seconds")}">'
@@ -85,7 +85,7 @@ def configured_site_name() -> str:
 
 def now():
     """The current time in the site's time zone (``{{ now().year }}``)."""
-    return timezone.localtime(timezone=render_scope.current().timezone)
+    return render_scope.localtime()
 
 
 class _Environment(Environment):

@@ -94,6 +94,11 @@ def render_scope():
         _active.reset(token)
 
 
+def localtime(value=None):
+    """Django's ``timezone.localtime`` (now, without ``value``) in the render's time zone."""
+    return timezone.localtime(value, current().timezone)
+
+
 # Django's gettext functions, on the catalog of the render in progress (same answers: see
 # django.utils.translation.trans_real, whose pgettext marks a missing translation by the
 # context separator it would otherwise return).

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -49,8 +48,7 @@ def home_url() -> str:
 
 def w3c_datetime(value) -> str:
     """W3C/ISO 8601 datetime in the site's time zone, whole seconds: 2024-11-01T17:21:00+02:00."""
-    local = timezone.localtime(value, render_scope.current().timezone)
-    return local.replace(microsecond=0).isoformat()
+    return render_scope.localtime(value).replace(microsecond=0).isoformat()
 
 
 def article_modified_at(article: Article):

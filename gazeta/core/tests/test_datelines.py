@@ -10,7 +10,8 @@ from django.conf import settings
 from django.template import engines
 from django.utils import dateformat, timezone, translation
 
-from gazeta.core.dates import romanian_dateline
+from gazeta.core import render_scope
+from gazeta.core.dates import local_dateline
 
 
 def render(template: str, value) -> str:
@@ -53,7 +54,7 @@ def test_site_time_zone_is_bucharest():
 )
 def test_dateline_uses_romanian_short_month_and_local_time(utc, expected):
     assert shown(utc) == expected
-    assert romanian_dateline(utc) == expected
+    assert local_dateline(render_scope.localtime(utc)) == expected
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,7 @@ def test_dateline_uses_romanian_short_month_and_local_time(utc, expected):
 )
 def test_dateline_follows_daylight_saving_and_local_date(utc, expected):
     assert shown(utc) == expected
-    assert romanian_dateline(utc) == expected
+    assert local_dateline(render_scope.localtime(utc)) == expected
 
 
 def test_dateline_stays_romanian_when_the_interface_is_english():
