@@ -21,12 +21,12 @@ import jinja2
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
 from gazeta.core import render_scope
 from gazeta.core.dates import local_dateline
+from gazeta.core.text import truncate_words
 from gazeta.core.urls import reverse, static
 
 
@@ -58,11 +58,6 @@ def time_tag(value, css_class: str = "") -> Markup:
         f'<time{attributes} datetime="{local.isoformat(timespec="seconds")}">'
         f"{local_dateline(local)}</time>"
     )
-
-
-def truncatewords(value, count: int) -> str:
-    """Django's ``truncatewords``: at most ``count`` words, then "…"."""
-    return Truncator(value or "").words(count, truncate=" …")
 
 
 @pass_context
@@ -161,7 +156,7 @@ def environment(**options) -> Environment:
     )
     env.filters.update(
         time_tag=time_tag,
-        truncatewords=truncatewords,
+        truncatewords=truncate_words,
         intcomma=intcomma,
     )
     for register in _registries():

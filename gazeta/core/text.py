@@ -1,9 +1,10 @@
-"""Romanian text helpers: diacritics normalisation, ASCII slugs, control-character removal."""
+"""Romanian text helpers: diacritics normalisation, ASCII slugs, control-character removal,
+word truncation."""
 
 import re
 import unicodedata
 
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 # Legacy cedilla letters (ISO 8859-2 era) to the correct comma-below forms.
 CEDILLA_TO_COMMA = str.maketrans({"ş": "ș", "Ş": "Ș", "ţ": "ț", "Ţ": "Ț"})
@@ -32,3 +33,8 @@ def romanian_slugify(text: str, max_length: int = 80) -> str:
     if "-" in cut and slug[max_length] != "-":
         cut = cut.rsplit("-", 1)[0]
     return cut.strip("-")
+
+
+def truncate_words(text: str | None, count: int) -> str:
+    """Django's ``truncatewords``: at most ``count`` words, then "…"."""
+    return Truncator(text or "").words(count, truncate=" …")

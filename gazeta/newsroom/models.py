@@ -7,11 +7,11 @@ from django.db.models import F, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gazeta.core.models import RomanianTextMixin
+from gazeta.core.text import truncate_words
 from gazeta.core.urls import reverse
 
 from .sanitize import sanitize_body
@@ -438,7 +438,7 @@ class Article(RomanianTextMixin, models.Model):
     def description(self) -> str:
         """The lead cut to ``DESCRIPTION_WORDS`` words: the page's meta description, its link
         previews and its structured data (worked out once per instance)."""
-        return Truncator(self.standfirst or "").words(DESCRIPTION_WORDS, truncate=" …")
+        return truncate_words(self.standfirst, DESCRIPTION_WORDS)
 
     def normalize_text_fields(self) -> None:
         """Text fields as stored: comma-below diacritics, no control characters, and the body
