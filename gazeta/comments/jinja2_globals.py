@@ -1,7 +1,6 @@
 """The comments area of an article page, for the Jinja2 templates (``gazeta/core/jinja2.py``)."""
 
 from django.conf import settings
-from django.utils.translation import gettext
 from jinja2 import pass_context
 
 from gazeta.comments.forms import blank_form, shown_form
@@ -9,6 +8,7 @@ from gazeta.comments.personal import HELD_PARAM, held_comment_from_token, rememb
 from gazeta.comments.policy import policy
 from gazeta.comments.selectors import comment_thread
 from gazeta.comments.text import safe_website
+from gazeta.core import render_scope
 from gazeta.core.jinja2 import render_fragment
 
 
@@ -47,7 +47,7 @@ def article_comments(context, article):
             "reply_to": reply_to,
             "max_depth": settings.GAZETA_COMMENT_MAX_DEPTH,
             # Each reply link's label, translated once for the whole thread.
-            "reply_to_label": gettext("Reply to %(name)s"),
+            "reply_to_label": render_scope.gettext("Reply to %(name)s"),
             "comments_open": policy.comments_open(article),
             "request": request,
         },

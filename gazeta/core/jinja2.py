@@ -20,7 +20,7 @@ from __future__ import annotations
 import jinja2
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import timezone, translation
+from django.utils import timezone
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
@@ -73,6 +73,11 @@ def querystring(context, **changes) -> str:
     return f"?{params.urlencode()}"
 
 
+def language_code() -> str | None:
+    """The active language (``<html lang>``), as the render read it."""
+    return render_scope.current().language
+
+
 def configured_site_name() -> str:
     """The site's name where no request brings ``site_name`` (the 500 page)."""
     return settings.GAZETA_SITE_NAME
@@ -84,6 +89,8 @@ def now():
 
 
 class _Environment(Environment):
+    template_class = Template
+
     def make_globals(self, d):
         """Each template's globals as a plain dict, not Jinja2's ChainMap over the
         environment's: every render, include and macro import copies or compares them, which
@@ -127,7 +134,6 @@ def environment(**options) -> Environment:
     env = _Environment(
         autoescape=options.pop("autoescape", True), extensions=["jinja2.ext.i18n"], **options
     )
-    env.template_class = Template
     env.install_gettext_callables(
         gettext=render_scope.gettext,
         ngettext=render_scope.ngettext,
@@ -151,7 +157,7 @@ def environment(**options) -> Environment:
         static=static,
         now=now,
         querystring=querystring,
-        language_code=translation.get_language,
+        language_code=language_code,
         configured_site_name=configured_site_name,
     )
     env.filters.update(
