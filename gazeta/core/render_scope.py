@@ -22,6 +22,8 @@ from datetime import tzinfo
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
+from django.utils.translation import trans_null, trans_real
+from django.utils.translation.trans_real import CONTEXT_SEPARATOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +47,11 @@ class RenderScope:
 
 
 def _catalog():
+    """The active translation; with translation off, Django's ``trans_null`` (its module
+    answers ``gettext`` and ``ngettext`` as a catalogue does)."""
     if settings.USE_I18N:
-        from django.utils.translation import trans_real
-
         return trans_real.catalog()
-    return _NullCatalog()
-
-
-class _NullCatalog:
-    """What Django's ``trans_null`` answers when translation is off."""
-
-    def gettext(self, message):
-        return message
-
-    def ngettext(self, singular, plural, number):
-        return singular if number == 1 else plural
-
-    def pgettext(self, context, message):
-        return message
-
-    def npgettext(self, context, singular, plural, number):
-        return singular if number == 1 else plural
+    return trans_null
 
 
 _active: ContextVar[RenderScope | None] = ContextVar("gazeta_render_scope", default=None)
@@ -102,7 +88,6 @@ def localtime(value=None):
 # Django's gettext functions, on the catalog of the render in progress (same answers: see
 # django.utils.translation.trans_real, whose pgettext marks a missing translation by the
 # context separator it would otherwise return).
-_CONTEXT_SEPARATOR = "\x04"
 
 
 def gettext(message: str) -> str:
@@ -115,12 +100,12 @@ def ngettext(singular: str, plural: str, number: int) -> str:
 
 
 def pgettext(context: str, message: str) -> str:
-    result = gettext(f"{context}{_CONTEXT_SEPARATOR}{message}")
-    return message if _CONTEXT_SEPARATOR in result else result
+    result = gettext(f"{context}{CONTEXT_SEPARATOR}{message}")
+    return message if CONTEXT_SEPARATOR in result else result
 
 
 def npgettext(context: str, singular: str, plural: str, number: int) -> str:
     result = ngettext(
-        f"{context}{_CONTEXT_SEPARATOR}{singular}", f"{context}{_CONTEXT_SEPARATOR}{plural}", number
+        f"{context}{CONTEXT_SEPARATOR}{singular}", f"{context}{CONTEXT_SEPARATOR}{plural}", number
     )
-    return ngettext(singular, plural, number) if _CONTEXT_SEPARATOR in result else result
+    return ngettext(singular, plural, number) if CONTEXT_SEPARATOR in result else result

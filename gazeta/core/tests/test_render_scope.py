@@ -111,3 +111,9 @@ def test_the_scope_lasts_as_long_as_the_render():
     outer, inner, again = seen
     assert outer is inner is again  # an inner render keeps the page's scope
     assert outer.catalog is translation.trans_real.translation("en")
+
+
+def test_with_translation_off_words_are_the_message_ids(settings):
+    settings.USE_I18N = False
+    assert render('{{ _("Comments") }}|{{ pgettext("page title", "Search") }}') == "Comments|Search"
+    assert render('{{ ngettext("%(num)s comment", "%(num)s comments", 3) }}') == "3 comments"
