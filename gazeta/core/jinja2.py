@@ -17,11 +17,16 @@ Conventions, so the templates read alike:
 
 from __future__ import annotations
 
+from types import BuiltinFunctionType, FunctionType, MethodType
+
 import jinja2
+import markupsafe
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from jinja2 import Environment, pass_context
+from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
 from gazeta.core import render_scope
@@ -88,8 +93,66 @@ def now():
     return render_scope.localtime()
 
 
+# markupsafe's escaping of a plain string, without wrapping the answer in Markup (its C
+# speedups; the pure-Python fallback when those are not built).
+_escape_text = markupsafe._escape_inner
+
+
+def escape_output(value) -> str:
+    """What ``{{ value }}`` writes into an autoescaped page: markupsafe's ``escape(value)``,
+    as a plain string. What a template writes is only ever joined into the page (Jinja2
+    wraps a macro's or a block's whole output in Markup itself), so the Markup object
+    ``escape`` makes for every value is thrown away unread; making it costs more than the
+    escaping."""
+    if type(value) is str:
+        return _escape_text(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_text(str(value))
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja2's code generator, writing ``escape_output`` where it writes ``escape`` around
+    a printed value in an autoescaped template."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+            return
+        super()._output_child_pre(node, frame, finalize)
+
+
+# What a template calls, most often: functions, bound methods, builtins and macros. For these
+# ``__call__`` never carries Jinja2's pass_context mark, so only the callable's own needs
+# checking.
+_PLAIN_CALLABLES = frozenset({FunctionType, MethodType, BuiltinFunctionType, Macro})
+
+
+class _Context(Context):
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's own signature
+        """Jinja2's ``Context.call`` (every call a template makes), without its two lookups
+        of ``__call__`` and two of the pass_context mark for plain functions, methods and
+        macros that carry no mark. Anything else goes through Jinja2's."""
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
 class _Environment(Environment):
     template_class = Template
+    code_generator_class = _CodeGenerator
+    context_class = _Context
+    escape_output = staticmethod(escape_output)
 
     def make_globals(self, d):
         """Each template's globals as a plain dict, not Jinja2's ChainMap over the

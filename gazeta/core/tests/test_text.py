@@ -1,6 +1,13 @@
 import pytest
+from django.utils.text import Truncator
+from markupsafe import Markup
 
-from gazeta.core.text import normalize_romanian, romanian_slugify, strip_control_chars
+from gazeta.core.text import (
+    normalize_romanian,
+    romanian_slugify,
+    strip_control_chars,
+    truncate_words,
+)
 
 CEDILLA_S, CEDILLA_T = "\u015f", "\u0163"  # ş ţ (legacy)
 COMMA_S, COMMA_T = "\u0219", "\u021b"  # ș ț (correct)
@@ -78,3 +85,27 @@ def test_romanian_slugify_default_limit_is_80():
 def title_words_prefix(cut: str, full: str) -> bool:
     """``cut`` is made of whole words from the start of ``full``."""
     return full == cut or full.startswith(cut + "-")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Guvernul a aprobat bugetul pe anul viitor după o ședință de noapte",
+        "  spații   multiple\nși\trânduri noi  ",
+        "trei cuvinte scurte",
+        "patru cuvinte deja tăiate …",
+        "cinci cuvinte se termină cu …",
+        "unu doi trei patru cinci șase …",
+        "",
+        None,
+        Markup("<b>marcat</b> ca sigur și cu mai multe cuvinte decât trei"),
+    ],
+)
+@pytest.mark.parametrize("count", [-1, 0, 1, 3, 5, 40])
+def test_truncate_words_answers_as_djangos_truncator(text, count):
+    assert truncate_words(text, count) == Truncator(text or "").words(count, truncate=" …")
+
+
+def test_truncate_words_cuts_after_the_count_and_marks_the_cut():
+    assert truncate_words("Primăria a anunțat azi lucrări noi", 3) == "Primăria a anunțat …"
+    assert truncate_words("Primăria a anunțat", 3) == "Primăria a anunțat"

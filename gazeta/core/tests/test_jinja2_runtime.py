@@ -1,0 +1,160 @@
+"""Our Jinja2 environment prints values and makes calls by shorter paths than Jinja2's own
+(core/jinja2.py: ``escape_output``, ``_Context.call``); every template must render exactly as
+it would under Jinja2's stock environment."""
+
+from datetime import date
+
+import pytest
+from jinja2 import (
+    DictLoader,
+    Environment,
+    pass_context,
+    pass_environment,
+    pass_eval_context,
+)
+from markupsafe import Markup, escape
+
+from gazeta.core.jinja2 import environment, escape_output
+
+
+class Headline:
+    """An object that prints itself as text (``__str__``), like a model instance."""
+
+    def __str__(self):
+        return 'Ploi & "vânt" <puternic>'
+
+
+class Snippet:
+    """An object that knows its own HTML (``__html__``), like a rendered component."""
+
+    def __html__(self):
+        return "<em>deja sigur</em>"
+
+
+class Tagged(str):
+    """A ``str`` subclass that is not Markup."""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "fără nimic de scăpat",
+        "<script>alert('x')</script> & \"ghilimele\"",
+        Markup("<b>sigur</b>"),
+        Tagged("<i>subclasă</i>"),
+        Headline(),
+        Snippet(),
+        42,
+        3.5,
+        None,
+        True,
+        date(2026, 11, 27),
+        ["<a>", "b"],
+    ],
+)
+def test_a_printed_value_is_escaped_as_markupsafe_escapes_it(value):
+    printed = escape_output(value)
+    assert printed == str(escape(value))
+    assert type(printed) is str or hasattr(value, "__html__")
+
+
+@pass_context
+def from_context(context, name):
+    return f"{name}={context.get(name)}"
+
+
+@pass_eval_context
+def autoescaping(eval_ctx, text):
+    return f"{eval_ctx.autoescape}:{text}"
+
+
+@pass_environment
+def environment_name(env, text):
+    return f"{type(env).__name__ != ''}:{text}"
+
+
+class CallableWithContext:
+    @pass_context
+    def __call__(self, context, name):
+        return f"call {name}={context.get(name)}"
+
+
+class Page:
+    title = "Titlu <mare>"
+
+    def url(self, suffix=""):
+        return f"/articol/{suffix}"
+
+    @pass_context
+    def greeting(self, context):
+        return f"salut {context.get('reader')}"
+
+
+def stopping():
+    raise StopIteration
+
+
+TEMPLATES = {
+    "components/card.html": (
+        "{% macro card(title, level=2) %}<h{{ level }}>{{ title }}</h{{ level }}>"
+        "{% if caller %}{{ caller() }}{% endif %}{% endmacro %}"
+    ),
+    "page.html": """{% from "components/card.html" import card %}
+{{ title }}|{{ html }}|{{ number }}|{{ nothing }}|{{ obj }}|{{ snippet }}
+{{ card(title) }}{{ card(title, level=3) }}
+{% call card("cu <caller>") %}<p>{{ title }}</p>{% endcall %}
+{% set block %}<b>{{ title }}</b>{% endset %}{{ block }}|{{ block|length }}
+{% filter upper %}{{ title }} & text{% endfilter %}
+{{ title ~ html }}|{{ "%s and %s"|format(title, html) }}
+{% for item in items %}{{ loop.index }}:{{ item }}{% if not loop.last %},{% endif %}{% endfor %}
+{% for node in tree recursive %}[{{ node.name }}
+{%- if node.children %}{{ loop(node.children) }}{% endif %}]{% endfor %}
+{{ from_context("reader") }}|{{ autoescaping(title) }}|{{ environment_name(title) }}
+{{ callable_class("reader") }}|{{ page.url("x<y") }}|{{ page.greeting() }}
+{{ len(items) }}|{{ items|join(", ") }}|{{ stopping() is undefined }}
+{% include "components/inner.html" %}""",
+    "components/inner.html": "{{ title }} {% for item in items %}{{ item }}{% endfor %}",
+}
+
+CONTEXT = {
+    "title": 'Ploi & "vânt" <puternic>',
+    "html": Markup("<i>ales</i>"),
+    "number": 1234567,
+    "nothing": None,
+    "obj": Headline(),
+    "snippet": Snippet(),
+    "items": ["<unu>", Markup("<b>doi</b>"), 3],
+    "tree": [
+        {"name": "a<", "children": [{"name": "b&", "children": []}]},
+        {"name": "c", "children": []},
+    ],
+    "reader": "Ana & <Ion>",
+    "from_context": from_context,
+    "autoescaping": autoescaping,
+    "environment_name": environment_name,
+    "callable_class": CallableWithContext(),
+    "page": Page(),
+    "len": len,
+    "stopping": stopping,
+}
+
+
+def test_templates_render_exactly_as_under_jinja2s_own_environment():
+    ours = environment(loader=DictLoader(TEMPLATES))
+    stock = Environment(loader=DictLoader(TEMPLATES), autoescape=True)
+    rendered = ours.get_template("page.html").render(CONTEXT)
+    assert rendered == stock.get_template("page.html").render(CONTEXT)
+    # The cases the comparison is about were really drawn.
+    assert "Ploi &amp; &#34;vânt&#34; &lt;puternic&gt;" in rendered
+    assert "<i>ales</i>" in rendered
+    assert "call reader=Ana &amp; &lt;Ion&gt;" in rendered
+    assert "salut Ana &amp; &lt;Ion&gt;" in rendered
+    assert "True:" in rendered
+    assert "|True\n" in rendered  # the StopIteration call gave undefined
+
+
+def test_an_undefined_callable_still_fails_loudly():
+    ours = environment(loader=DictLoader({"t.html": "{{ missing() }}"}))
+    with pytest.raises(Exception, match="undefined"):
+        ours.get_template("t.html").render({})
