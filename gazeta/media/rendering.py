@@ -74,7 +74,9 @@ def credit_html(image: Image) -> SafeString:
 
 def body_library_ids(body: str) -> set[int]:
     """Library images a body shows (``<img data-file="ID">``, from the editor's picker)."""
-    return {int(found) for found in _LIBRARY_ID.findall(body or "")}
+    if not body or 'data-file="' not in body:  # most bodies: a plain search, not the pattern
+        return set()
+    return {int(found) for found in _LIBRARY_ID.findall(body)}
 
 
 def _attrs(tag_attrs: str) -> dict[str, str]:

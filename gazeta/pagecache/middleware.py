@@ -24,6 +24,12 @@ def is_page(request) -> bool:
     return match.view_name in PAGE_URL_NAMES
 
 
+def was_page(request) -> bool:
+    """``is_page`` once Django has answered: the address it resolved (no second resolving)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in PAGE_URL_NAMES
+
+
 def ignorable_query(query: str, ignored) -> bool:
     """True when the query string is empty or only carries parameters no page reads."""
     return all(not part or part.partition("=")[0] in ignored for part in query.split("&"))
@@ -132,10 +138,14 @@ class PageFileMiddleware:
         return store
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not is_page(request):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         if not files_enabled() or not served_from_files(request):
-            return self.finish(request, self.get_response(request))
+            # Nothing to read before the view: which page it was is known after it.
+            response = self.get_response(request)
+            return self.finish(request, response) if was_page(request) else response
+        if not is_page(request):
+            return self.get_response(request)
         store = self.store()
         path = request.path_info
         if not store.names(path):
