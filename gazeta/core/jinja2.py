@@ -78,6 +78,15 @@ def querystring(context, **changes) -> str:
     return f"?{params.urlencode()}"
 
 
+def group_digits(value):
+    """Django's ``intcomma`` (digits grouped as the language groups them: "12.345" in
+    Romanian). An int under a thousand has no group to mark and is written as it is, without
+    Django's trip through the language's number formats (a comment count on every article)."""
+    if type(value) is int and -1000 < value < 1000:
+        return str(value)
+    return intcomma(value)
+
+
 def language_code() -> str | None:
     """The active language (``<html lang>``), as the render read it."""
     return render_scope.current().language
@@ -226,7 +235,7 @@ def environment(**options) -> Environment:
     env.filters.update(
         time_tag=time_tag,
         truncatewords=truncate_words,
-        intcomma=intcomma,
+        intcomma=group_digits,
     )
     for register in _registries():
         register(env)

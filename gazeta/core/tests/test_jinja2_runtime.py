@@ -158,3 +158,18 @@ def test_an_undefined_callable_still_fails_loudly():
     ours = environment(loader=DictLoader({"t.html": "{{ missing() }}"}))
     with pytest.raises(Exception, match="undefined"):
         ours.get_template("t.html").render({})
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_digits_are_grouped_as_djangos_intcomma_groups_them(language):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    from gazeta.core.jinja2 import group_digits
+
+    values = [0, 7, -7, 999, -999, 1000, -1000, 1234, 98765, 1234567, 10**12, 2.5, "1234", None]
+    with translation.override(language):
+        for value in values:
+            assert group_digits(value) == intcomma(value), value
+        grouped = group_digits(1234567)
+    assert grouped == ("1.234.567" if language == "ro" else "1,234,567")
