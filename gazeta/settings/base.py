@@ -127,6 +127,12 @@ def database_config(url: str) -> dict:
                 "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
             ),
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Let psycopg keep server-side prepared statements; only core/prepared.py asks for
+        # them (Django's own queries bind on the client and are never prepared). Off behind a
+        # transaction-mode pooler that cannot keep them (PgBouncer before 1.21).
+        prepared = env_bool("GAZETA_DB_PREPARED_STATEMENTS", True)
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if prepared else None
     return config
 
 

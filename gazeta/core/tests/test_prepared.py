@@ -184,3 +184,74 @@ def test_instances_are_made_as_django_makes_them(sections, deferred):
     with CaptureQueriesContext(connection) as queries:
         assert got[0].standfirst == expected[0].standfirst  # a deferred field loads as usual
     assert len(queries) == 2 * deferred  # one for each
+
+
+def server_prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_query_is_kept_prepared_by_the_server(sections):
+    politics, sport = sections
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold is not None  # the settings' default
+    with CaptureQueriesContext(connection) as queries:
+        first = IN_SECTION.all(section=politics.pk, now=NOW)
+        again = IN_SECTION.all(section=sport.pk, now=NOW)
+    assert summary(first) == summary(published_in(politics))
+    assert summary(again) == summary(published_in(sport))
+    # One statement on the server, run twice with new values; logged as Django logs a query,
+    # with the values in place (the query-plan tests EXPLAIN what was logged).
+    prepared = [sql for sql in server_prepared_statements() if '"section_id" = $' in sql]
+    assert len(prepared) == 1
+    assert "$1" in prepared[0]
+    assert len(queries) == 2
+    assert f'"section_id" = {politics.pk}' in queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {queries[1]['sql']}")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_with_prepared_statements_off_nothing_is_prepared(sections):
+    politics, _ = sections
+    # A query of its own, so no earlier test on this connection can have prepared it.
+    headlines = PreparedQuery(
+        lambda section: Article.objects.filter(section_id=section).only("headline"),
+        section=int,
+    )
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None  # GAZETA_DB_PREPARED_STATEMENTS=off
+    try:
+        got = headlines.all(section=politics.pk)
+        assert {a.pk for a in got} == {a.pk for a in Article.objects.filter(section=politics)}
+        prepared = [sql for sql in server_prepared_statements() if '"section_id" = $' in sql]
+        assert not [sql for sql in prepared if '"headline" FROM' in sql]
+    finally:
+        connection.connection.prepare_threshold = 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_database_error_on_the_prepared_path_is_djangos_own():
+    from django.db import ProgrammingError
+
+    broken = PreparedQuery(
+        lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
+        section=int,
+    )
+    with pytest.raises(ProgrammingError):
+        broken.all(section=1)
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, 5), ("on", 5), ("off", None)])
+def test_prepared_statements_follow_the_setting(monkeypatch, value, threshold):
+    from gazeta.settings.base import database_config
+
+    if value is None:
+        monkeypatch.delenv("GAZETA_DB_PREPARED_STATEMENTS", raising=False)
+    else:
+        monkeypatch.setenv("GAZETA_DB_PREPARED_STATEMENTS", value)
+    config = database_config("postgres://gazeta@db.internal:5432/gazeta")
+    assert config["OPTIONS"]["prepare_threshold"] == threshold
+    assert "prepare_threshold" not in database_config("sqlite:////tmp/x.sqlite3")["OPTIONS"]
