@@ -89,7 +89,7 @@ def group_digits(value):
 
 def language_code() -> str | None:
     """The active language (``<html lang>``), as the render read it."""
-    return render_scope.current().language
+    return render_scope.language()
 
 
 def configured_site_name() -> str:

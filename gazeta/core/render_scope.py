@@ -9,7 +9,8 @@ translated word, every address, every date), which cost about a tenth of an unca
 A Jinja2 render (``gazeta/core/jinja2.py``) reads all four once when it starts and keeps them
 in a plain context variable until it ends; the template helpers (``gettext``, ``reverse``,
 ``time_tag``) take them from there. Nothing can change them in the middle of a render, and
-outside one (Python code, Django's templates) ``current()`` reads Django's own values.
+outside one (Python code, Django's templates) each helper reads the one value it needs from
+Django.
 """
 
 from __future__ import annotations
@@ -62,9 +63,15 @@ def active() -> RenderScope | None:
     return _active.get()
 
 
-def current() -> RenderScope:
-    """The scope of the render in progress, else Django's current values."""
-    return _active.get() or RenderScope.read()
+def language() -> str | None:
+    """The render's language, else Django's active one."""
+    scope = _active.get()
+    return scope.language if scope is not None else translation.get_language()
+
+
+def _catalog_in_use():
+    scope = _active.get()
+    return scope.catalog if scope is not None else _catalog()
 
 
 @contextmanager
@@ -82,7 +89,9 @@ def render_scope():
 
 def localtime(value=None):
     """Django's ``timezone.localtime`` (now, without ``value``) in the render's time zone."""
-    return timezone.localtime(value, current().timezone)
+    scope = _active.get()
+    # Without a render, Django's localtime reads the active time zone itself.
+    return timezone.localtime(value, scope.timezone if scope is not None else None)
 
 
 # Django's gettext functions, on the catalog of the render in progress (same answers: see
@@ -92,11 +101,11 @@ def localtime(value=None):
 
 def gettext(message: str) -> str:
     # An empty message id would be answered with the catalogue's header.
-    return current().catalog.gettext(message) if message else message
+    return _catalog_in_use().gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, number: int) -> str:
-    return current().catalog.ngettext(singular, plural, number)
+    return _catalog_in_use().ngettext(singular, plural, number)
 
 
 def pgettext(context: str, message: str) -> str:

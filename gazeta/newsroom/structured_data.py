@@ -64,7 +64,7 @@ def article_lastmod(article: Article):
 
 def language() -> str:
     """The site's language as an ISO 639 code (``ro``): the one ``GAZETA_LANGUAGE`` sets."""
-    return (render_scope.current().language or settings.LANGUAGE_CODE).split("-")[0]
+    return (render_scope.language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def og_locale() -> str:

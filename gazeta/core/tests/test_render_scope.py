@@ -87,6 +87,19 @@ def test_dates_follow_the_time_zone_active_when_the_page_is_drawn():
         assert 'datetime="2026-07-01T05:30:00-04:00"' in render(source, moment=moment)
 
 
+def test_outside_a_render_each_helper_reads_djangos_active_value():
+    moment = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
+    assert render_scope.active() is None
+    with timezone.override("America/New_York"), translation.override("en"):
+        assert render_scope.localtime(moment) == timezone.localtime(moment)
+        assert render_scope.localtime(moment).utcoffset().total_seconds() == -4 * 3600
+        assert render_scope.language() == "en"
+        assert render_scope.gettext("Comments") == "Comments"
+    with translation.override("ro"):
+        assert render_scope.language() == "ro"
+        assert render_scope.gettext("Comments") == translation.gettext("Comments")
+
+
 def test_addresses_follow_the_script_prefix():
     set_script_prefix("/ziar/")
     try:
