@@ -232,16 +232,57 @@ def test_with_prepared_statements_off_nothing_is_prepared(sections):
         connection.connection.prepare_threshold = 5
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
 def test_a_database_error_on_the_prepared_path_is_djangos_own():
-    from django.db import ProgrammingError
+    from django.db import OperationalError, ProgrammingError
 
     broken = PreparedQuery(
         lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
         section=int,
     )
-    with pytest.raises(ProgrammingError):
+    expected = ProgrammingError if connection.vendor == "postgresql" else OperationalError
+    assert not connection.queries_logged  # the direct path, not Django's cursor
+    with pytest.raises(expected, match="no_such_col"):
         broken.all(section=1)
+
+
+def test_the_page_queries_do_not_go_through_djangos_cursor_unless_it_is_watched(
+    sections, monkeypatch
+):
+    """On SQLite a run goes to sqlite3 directly, its placeholders converted once (PostgreSQL
+    takes a Django cursor for its checks and runs the statement on psycopg's); with queries
+    logged or an execute wrapper installed it goes through Django's cursor, which they need."""
+    politics, _ = sections
+    expected = summary(published_in(politics))
+    connection.ensure_connection()
+    made = []
+    create_cursor = connection.create_cursor
+    monkeypatch.setattr(connection, "create_cursor", lambda *a: made.append(a) or create_cursor(*a))
+    assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
+    direct = not made
+    assert direct == (connection.vendor == "sqlite")  # PostgreSQL: checked through a cursor
+    made.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
+    assert len(queries) == 1
+    assert f'"section_id" = {politics.pk}' in queries[0]["sql"]
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
+    assert len(seen) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_connection_is_opened_again(sections):
+    politics, _ = sections
+    expected = summary(published_in(politics))
+    connection.close()
+    assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
+    assert connection.connection is not None
 
 
 @pytest.mark.parametrize(("value", "threshold"), [(None, 5), ("on", 5), ("off", None)])
