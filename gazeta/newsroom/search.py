@@ -49,6 +49,7 @@ punctuation, SQL) is just text: the query is parsed into terms of lexemes and th
 import hashlib
 import html
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -106,7 +107,17 @@ TI_ENDING_RE = re.compile(r"(?<=[a-z])t(?=i(?:e|a|ei|i|ile|ilor|une|unea|uni|uni
 TAG_RE = re.compile(r"<[^>]*>")
 SPACE_RE = re.compile(r"\s+")
 
-_stemmer = snowballstemmer.stemmer("romanian")
+_stemmers = threading.local()
+
+
+def stem(word: str) -> str:
+    """Snowball's Romanian stem of ``word``. A stemmer keeps the word it is working on in
+    itself, so two threads sharing one (a WSGI worker's threads searching at once) garble
+    each other's words and can crash it: each thread has its own."""
+    stemmer = getattr(_stemmers, "romanian", None)
+    if stemmer is None:
+        stemmer = _stemmers.romanian = snowballstemmer.stemmer("romanian")
+    return stemmer.stemWord(word)
 
 
 class _CombiningMarks(dict):
@@ -136,10 +147,10 @@ def _lexeme_of_folded(word: str) -> str:
     restored = TI_ENDING_RE.sub("ț", word)
     if restored.endswith("elui"):
         restored = restored[:-4] + "ele"
-    stem = fold(_stemmer.stemWord(restored))
-    if len(stem) >= 4 and stem[-1] in "aeiou":
-        stem = stem[:-1]
-    return stem
+    stemmed = fold(stem(restored))
+    if len(stemmed) >= 4 and stemmed[-1] in "aeiou":
+        stemmed = stemmed[:-1]
+    return stemmed
 
 
 def lexemes(text: str, *, limit: int | None = None) -> list[str]:

@@ -1,5 +1,8 @@
 """Search text handling without a database: lexemes, query parsing, highlights."""
 
+import sys
+import threading
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +20,7 @@ from gazeta.newsroom.search import (
     lexemes,
     parse_query,
     snippet,
+    stem,
 )
 
 # Inflection families that must share one lexeme, written with comma-below letters; each is
@@ -175,3 +179,39 @@ def test_snippet_is_cut_around_the_matches_with_ellipses():
 
 def test_snippet_of_a_short_text_is_the_whole_text():
     assert snippet("Spitalul <nou>", "spital") == "<mark>Spitalul</mark> &lt;nou&gt;"
+
+
+def test_threads_stemming_at_once_get_the_same_stems_as_one_thread_alone():
+    """A WSGI worker's threads search at the same time. Snowball's stemmer keeps the word it
+    is working on in itself; shared between threads it garbled stems and raised IndexError
+    (seen under load in bench/pages.py)."""
+    words = [
+        f"{root}{ending}"
+        for root in ("guvern", "ministr", "primări", "spital", "școl", "alegeril", "stațiun")
+        for ending in ("ul", "ului", "ele", "elor", "ilor", "ii", "ea", "ează", "ând", "iți")
+    ]
+    expected = [stem(w) for w in words]
+    failures, results = [], []
+    start = threading.Barrier(4)
+
+    def worker():
+        start.wait()
+        try:
+            for _ in range(30):
+                results.append([stem(w) for w in words])
+        except Exception as error:  # noqa: BLE001 - what the race raised is the finding
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: the race shows at once
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert all(got == expected for got in results)
+    assert len(results) == 4 * 30
