@@ -220,6 +220,25 @@ def _fetch_postgresql(connection, sql: str, params: list) -> list[tuple]:
         return rows
 
 
+def plan_once_per_connection(sender, connection, **kwargs) -> None:
+    """``connection_created``: on PostgreSQL with prepared statements on, plan each one once
+    for the connection (``plan_cache_mode = force_generic_plan``).
+
+    Left to itself PostgreSQL plans a prepared statement again for its values on each of
+    the first five runs, then keeps a plan that fits all values only when it does not look
+    costlier than those: for "Read also" it never did, and planning that query took 0.9 ms
+    of the 1.2 ms it cost on every article page (1M corpus). The queries prepared here read
+    by key or by a short index range, whose plan does not depend on the values; a query
+    whose best plan does should not be a PreparedQuery. Django's own queries are never
+    prepared, so this does not touch them."""
+    if connection.vendor != "postgresql":
+        return
+    if getattr(connection.connection, "prepare_threshold", None) is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+
+
 @cache
 def _qmark(sql: str) -> str:
     """``sql`` in sqlite3's own parameter style, as Django's SQLite cursor converts it."""

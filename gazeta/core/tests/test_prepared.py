@@ -296,3 +296,39 @@ def test_prepared_statements_follow_the_setting(monkeypatch, value, threshold):
     config = database_config("postgres://gazeta@db.internal:5432/gazeta")
     assert config["OPTIONS"]["prepare_threshold"] == threshold
     assert "prepare_threshold" not in database_config("sqlite:////tmp/x.sqlite3")["OPTIONS"]
+
+
+def plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plan cache: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_each_prepared_statement_is_planned_once_per_connection(sections):
+    """A new connection plans prepared statements once (a generic plan), not for each run's
+    values; with prepared statements off the server's default stays."""
+    from gazeta.core.prepared import plan_once_per_connection
+
+    politics, _ = sections
+    connection.close()
+    connection.ensure_connection()  # a new connection: connection_created has run
+    assert plan_cache_mode() == "force_generic_plan"
+    for _ in range(3):
+        IN_SECTION.all(section=politics.pk, now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%"section_id" = $%'],
+        )
+        assert cursor.fetchall() == [(3, 0)]
+    with connection.cursor() as cursor:
+        cursor.execute("RESET plan_cache_mode")
+    connection.connection.prepare_threshold = None  # GAZETA_DB_PREPARED_STATEMENTS=off
+    try:
+        plan_once_per_connection(sender=None, connection=connection)
+        assert plan_cache_mode() == "auto"
+    finally:
+        connection.close()  # the next test gets a connection made with the settings
