@@ -30,6 +30,8 @@ Written here because the libraries that did this have not followed Django for ye
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -193,31 +195,52 @@ def _fetch_postgresql(connection, sql: str, params: list) -> list[tuple]:
 
     Django binds values on the client (psycopg's ``ClientCursor``), so PostgreSQL parses and
     plans every query anew: about 0.2–0.5 ms for each of the article page's queries here, as
-    much as running them. A prepared query is planned once per connection. psycopg does the
-    preparing (``prepare=True`` on a server-binding cursor of Django's own connection); it
-    is off when the connection's ``prepare_threshold`` is None (settings:
-    ``GAZETA_DB_PREPARED_STATEMENTS``). Django's cursor still checks the connection's health,
-    opens it and turns driver errors into Django's; the query is logged where Django would
-    log it (``connection.queries``, the tests' query counts)."""
-    with connection.cursor() as cursor:
-        raw = getattr(cursor.cursor, "connection", None)
-        if getattr(raw, "prepare_threshold", None) is None:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        connection.validate_no_broken_transaction()
-        started = time.monotonic()
-        with connection.wrap_database_errors, psycopg.Cursor(raw) as server_side:
-            server_side.execute(sql, params, prepare=True)
-            rows = server_side.fetchall()
-        if connection.queries_logged:
-            connection.queries_log.append(
-                {
-                    # As Django logs it: the values in place (the tests read query plans).
-                    "sql": connection.ops.compose_sql(sql, params),
-                    "time": f"{time.monotonic() - started:.3f}",
-                }
-            )
-        return rows
+    much as running them. A prepared query is planned once per connection (see
+    ``plan_once_per_connection``). psycopg does the preparing (``prepare=True``); it is off
+    when the connection's ``prepare_threshold`` is None (settings:
+    ``GAZETA_DB_PREPARED_STATEMENTS``).
+
+    The statement runs on one psycopg ``RawCursor`` kept for the connection, with the SQL's
+    placeholders numbered once per query: a Django cursor and a psycopg cursor made for every
+    query cost more than the query's own round trip here. What ``connection.cursor()`` checks
+    first is checked here too (the connection's health, that it is open, that it belongs to
+    this thread, that no failed transaction awaits its rollback), driver errors become
+    Django's, and the query is logged where Django would log it (``connection.queries``, the
+    tests' query counts)."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        return _fetch_through_django(connection, sql, params)
+    connection.validate_no_broken_transaction()
+    started = time.monotonic()
+    cursor = getattr(connection, "_gazeta_prepared_cursor", None)
+    if cursor is None or cursor.connection is not raw or cursor.closed:
+        cursor = connection._gazeta_prepared_cursor = psycopg.RawCursor(raw)
+    with connection.wrap_database_errors:
+        cursor.execute(_numbered(sql), params, prepare=True)
+        rows = cursor.fetchall()
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {
+                # As Django logs it: the values in place (the tests read query plans).
+                "sql": connection.ops.compose_sql(sql, params),
+                "time": f"{time.monotonic() - started:.3f}",
+            }
+        )
+    return rows
+
+
+_FORMAT_PLACEHOLDER = re.compile(r"%([s%])")
+
+
+@cache
+def _numbered(sql: str) -> str:
+    """``sql`` with Django's ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``… (and ``%%``
+    as ``%``), what psycopg's ``RawCursor`` takes."""
+    count = itertools.count(1)
+    return _FORMAT_PLACEHOLDER.sub(lambda m: f"${next(count)}" if m.group(1) == "s" else "%", sql)
 
 
 def plan_once_per_connection(sender, connection, **kwargs) -> None:

@@ -248,8 +248,8 @@ def test_a_database_error_on_the_prepared_path_is_djangos_own():
 def test_the_page_queries_do_not_go_through_djangos_cursor_unless_it_is_watched(
     sections, monkeypatch
 ):
-    """On SQLite a run goes to sqlite3 directly, its placeholders converted once (PostgreSQL
-    takes a Django cursor for its checks and runs the statement on psycopg's); with queries
+    """A run goes to the driver directly (SQLite: sqlite3's connection, PostgreSQL: one psycopg
+    cursor kept for the connection), its placeholders converted once per query; with queries
     logged or an execute wrapper installed it goes through Django's cursor, which they need."""
     politics, _ = sections
     expected = summary(published_in(politics))
@@ -258,9 +258,8 @@ def test_the_page_queries_do_not_go_through_djangos_cursor_unless_it_is_watched(
     create_cursor = connection.create_cursor
     monkeypatch.setattr(connection, "create_cursor", lambda *a: made.append(a) or create_cursor(*a))
     assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
-    direct = not made
-    assert direct == (connection.vendor == "sqlite")  # PostgreSQL: checked through a cursor
-    made.clear()
+    assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
+    assert made == []
     with CaptureQueriesContext(connection) as queries:
         assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
     assert len(queries) == 1
@@ -274,6 +273,28 @@ def test_the_page_queries_do_not_go_through_djangos_cursor_unless_it_is_watched(
     with connection.execute_wrapper(wrapper):
         assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == expected
     assert len(seen) == 1
+
+
+def test_placeholders_are_numbered_once_for_postgresql():
+    from gazeta.core.prepared import _numbered
+
+    sql = "SELECT a FROM t WHERE b = %s AND c LIKE 'x%%' AND d IN (%s, %s)"
+    assert _numbered(sql) == "SELECT a FROM t WHERE b = $1 AND c LIKE 'x%' AND d IN ($2, $3)"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="kept cursor: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_after_a_database_error_the_kept_cursor_still_answers(sections):
+    from django.db import ProgrammingError
+
+    politics, _ = sections
+    broken = PreparedQuery(
+        lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
+        section=int,
+    )
+    with pytest.raises(ProgrammingError):
+        broken.all(section=1)
+    assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == summary(published_in(politics))
 
 
 @pytest.mark.django_db(transaction=True)
