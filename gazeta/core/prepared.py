@@ -250,7 +250,7 @@ def plan_once_per_connection(sender, connection, **kwargs) -> None:
     Left to itself PostgreSQL plans a prepared statement again for its values on each of
     the first five runs, then keeps a plan that fits all values only when it does not look
     costlier than those: for "Read also" it never did, and planning that query took 0.9 ms
-    of the 1.2 ms it cost on every article page (1M corpus). The queries prepared here read
+    of the 1.1 ms it cost on every article page (1M corpus). The queries prepared here read
     by key or by a short index range, whose plan does not depend on the values; a query
     whose best plan does should not be a PreparedQuery. Django's own queries are never
     prepared, so this does not touch them."""

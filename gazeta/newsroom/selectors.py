@@ -88,7 +88,7 @@ def _sharing_tags_query(tag_count: int, limit: int, *, first_ranked: bool) -> Pr
     With ``first_ranked``, only among the ``limit × RELATED_CANDIDATES_PER_PLACE`` first of
     the ranking the topic links give alone, published up to ``now``: on a busy topic that
     reads a handful of articles instead of every one in the window (on the 1M PostgreSQL
-    corpus, 8 instead of 280: 0.35 ms instead of 1.1 ms)."""
+    corpus, 8 instead of 280: 0.29 ms instead of 0.95 ms, each with its generic plan)."""
     names = [f"tag{i}" for i in range(tag_count)]
 
     def build(now, article, since, until, ranked_until=None, **tags):
