@@ -202,18 +202,12 @@ def _fetch_postgresql(connection, sql: str, params: list) -> list[tuple]:
 
     The statement runs on one psycopg ``RawCursor`` kept for the connection, with the SQL's
     placeholders numbered once per query: a Django cursor and a psycopg cursor made for every
-    query cost more than the query's own round trip here. What ``connection.cursor()`` checks
-    first is checked here too (the connection's health, that it is open, that it belongs to
-    this thread, that no failed transaction awaits its rollback), driver errors become
-    Django's, and the query is logged where Django would log it (``connection.queries``, the
-    tests' query counts)."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = connection.connection
+    query cost more than the query's own round trip here. Django's checks are made first
+    (``_checked``), driver errors become Django's, and the query is logged where Django would
+    log it (``connection.queries``, the tests' query counts)."""
+    raw = _checked(connection)
     if raw.prepare_threshold is None:
         return _fetch_through_django(connection, sql, params)
-    connection.validate_no_broken_transaction()
     started = time.monotonic()
     cursor = getattr(connection, "_gazeta_prepared_cursor", None)
     if cursor is None or cursor.connection is not raw or cursor.closed:
@@ -271,15 +265,21 @@ def _qmark(sql: str) -> str:
 def _fetch_sqlite(connection, sql: str, params: list) -> list[tuple]:
     """On sqlite3's connection itself, with the SQL converted once per query instead of on
     every run (Django's SQLite cursor converts the placeholders with a pattern each time).
-    What ``connection.cursor()`` checks first is checked here too: the connection's health,
-    that it is open (opening it if not), that it belongs to this thread, that no failed
-    transaction awaits its rollback; and driver errors become Django's."""
+    Django's checks are made first (``_checked``) and driver errors become Django's."""
+    raw = _checked(connection)
+    with connection.wrap_database_errors:
+        return raw.execute(_qmark(sql), params).fetchall()
+
+
+def _checked(connection):
+    """The driver's connection, after the checks ``connection.cursor()`` and Django's cursor
+    make before a query: the connection's health, that it is open (opening it if not), that
+    it belongs to this thread, that no failed transaction awaits its rollback."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors:
-        return connection.connection.execute(_qmark(sql), params).fetchall()
+    return connection.connection
 
 
 def _populators(klass_info, select, alias) -> list[RelatedPopulator]:
