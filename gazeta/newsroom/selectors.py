@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
-from gazeta.core.prepared import PreparedQuery, attach_prefetched
+from gazeta.core.prepared import PreparedQuery, all_together, attach_prefetched
 
 from .models import (
     Article,
@@ -56,15 +56,22 @@ _CORRECTIONS = PreparedQuery(
 
 def published_article_for_page(slug: str) -> Article | None:
     """The published article at ``slug`` with its section, featured image, bylines, credits,
-    topics and public corrections (``for_detail().with_public_corrections()``), or None."""
+    topics and public corrections (``for_detail().with_public_corrections()``), or None.
+    The last four are read together (one round trip on PostgreSQL)."""
     now = timezone.now()
     article = _ARTICLE.first(slug=slug, now=now)
     if article is None:
         return None
-    attach_prefetched(article, "bylines", _BYLINES.all(article=article.pk))
-    attach_prefetched(article, "credits", _CREDITS.all(article=article.pk))
-    attach_prefetched(article, "tags", _TAGS.all(article=article.pk))
-    attach_prefetched(article, "corrections", _CORRECTIONS.all(article=article.pk, now=now))
+    bylines, credits, tags, corrections = all_together(
+        (_BYLINES, {"article": article.pk}),
+        (_CREDITS, {"article": article.pk}),
+        (_TAGS, {"article": article.pk}),
+        (_CORRECTIONS, {"article": article.pk, "now": now}),
+    )
+    attach_prefetched(article, "bylines", bylines)
+    attach_prefetched(article, "credits", credits)
+    attach_prefetched(article, "tags", tags)
+    attach_prefetched(article, "corrections", corrections)
     return article
 
 

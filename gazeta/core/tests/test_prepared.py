@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gazeta.core.prepared import PreparedQuery, attach_prefetched
+from gazeta.core.prepared import PreparedQuery, all_together, attach_prefetched
 from gazeta.media.tests.factories import ImageFactory
 from gazeta.newsroom.models import Article, Tag
 from gazeta.newsroom.tests.factories import ArticleFactory, SectionFactory, TagFactory
@@ -353,3 +353,56 @@ def test_on_postgresql_each_prepared_statement_is_planned_once_per_connection(se
         assert plan_cache_mode() == "auto"
     finally:
         connection.close()  # the next test gets a connection made with the settings
+
+
+HEADLINES = PreparedQuery(
+    lambda section: Article.objects.filter(section_id=section).only("headline").order_by("id"),
+    section=int,
+)
+
+
+def test_queries_run_together_give_what_each_gives_alone(sections, monkeypatch):
+    """``all_together`` answers as each ``all()`` would, in order; on PostgreSQL the queries
+    are sent in one pipeline (one round trip), elsewhere one after the other."""
+    politics, sport = sections
+    runs = [
+        (IN_SECTION, {"section": politics.pk, "now": NOW}),
+        (HEADLINES, {"section": sport.pk}),
+        (IN_SECTION, {"section": sport.pk, "now": NOW - timedelta(days=3)}),
+    ]
+    expected = [query.all(**values) for query, values in runs]
+    pipelines = []
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        pipeline = type(connection.connection).pipeline
+        monkeypatch.setattr(
+            type(connection.connection),
+            "pipeline",
+            lambda self: pipelines.append(self) or pipeline(self),
+        )
+    got = all_together(*runs)
+    assert [[instance_state(a) for a in found] for found in got] == [
+        [instance_state(a) for a in found] for found in expected
+    ]
+    assert got[2] == []
+    assert len(pipelines) == (1 if connection.vendor == "postgresql" else 0)
+    with CaptureQueriesContext(connection) as queries:
+        again = all_together(*runs)
+    assert [summary(found) for found in again[::2]] == [summary(f) for f in expected[::2]]
+    assert len(queries) == 3
+    assert f'"section_id" = {sport.pk}' in queries[1]["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_query_among_those_run_together_raises_djangos_error(sections):
+    from django.db import DatabaseError
+
+    politics, _ = sections
+    broken = PreparedQuery(
+        lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
+        section=int,
+    )
+    with pytest.raises(DatabaseError, match="no_such_col"):
+        all_together((IN_SECTION, {"section": politics.pk, "now": NOW}), (broken, {"section": 1}))
+    (found,) = all_together((IN_SECTION, {"section": politics.pk, "now": NOW}))
+    assert summary(found) == summary(published_in(politics))
