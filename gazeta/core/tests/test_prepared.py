@@ -27,6 +27,13 @@ IN_SECTION = PreparedQuery(
 )
 
 
+# A query the database refuses (a column that does not exist).
+BROKEN = PreparedQuery(
+    lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
+    section=int,
+)
+
+
 def published_in(section):
     """What IN_SECTION prepares, as the QuerySet it stands for."""
     return (
@@ -235,14 +242,10 @@ def test_with_prepared_statements_off_nothing_is_prepared(sections):
 def test_a_database_error_on_the_prepared_path_is_djangos_own():
     from django.db import OperationalError, ProgrammingError
 
-    broken = PreparedQuery(
-        lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
-        section=int,
-    )
     expected = ProgrammingError if connection.vendor == "postgresql" else OperationalError
     assert not connection.queries_logged  # the direct path, not Django's cursor
     with pytest.raises(expected, match="no_such_col"):
-        broken.all(section=1)
+        BROKEN.all(section=1)
 
 
 def test_the_page_queries_do_not_go_through_djangos_cursor_unless_it_is_watched(
@@ -288,12 +291,8 @@ def test_after_a_database_error_the_kept_cursor_still_answers(sections):
     from django.db import ProgrammingError
 
     politics, _ = sections
-    broken = PreparedQuery(
-        lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
-        section=int,
-    )
     with pytest.raises(ProgrammingError):
-        broken.all(section=1)
+        BROKEN.all(section=1)
     assert summary(IN_SECTION.all(section=politics.pk, now=NOW)) == summary(published_in(politics))
 
 
@@ -398,11 +397,7 @@ def test_a_failing_query_among_those_run_together_raises_djangos_error(sections)
     from django.db import DatabaseError
 
     politics, _ = sections
-    broken = PreparedQuery(
-        lambda section: Article.objects.filter(section_id=section).extra(where=["no_such_col"]),
-        section=int,
-    )
     with pytest.raises(DatabaseError, match="no_such_col"):
-        all_together((IN_SECTION, {"section": politics.pk, "now": NOW}), (broken, {"section": 1}))
+        all_together((IN_SECTION, {"section": politics.pk, "now": NOW}), (BROKEN, {"section": 1}))
     (found,) = all_together((IN_SECTION, {"section": politics.pk, "now": NOW}))
     assert summary(found) == summary(published_in(politics))
