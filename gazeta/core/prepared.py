@@ -135,10 +135,8 @@ class PreparedQuery:
 
     def all(self, *, using: str = "default", **values) -> list[Model]:
         """The model instances the QuerySet built with ``values`` would give."""
-        compiled = self._compile(using)
-        connection = connections[using]
-        rows = _fetch(connection, compiled.sql, self._params(compiled, connection, values))
-        return _instances(compiled, connection, using, rows)
+        (found,) = all_together((self, values), using=using)
+        return found
 
     def _params(self, compiled: _Compiled, connection, values: dict) -> list:
         params = list(compiled.params)
@@ -164,10 +162,7 @@ def all_together(*runs: tuple[PreparedQuery, dict], using: str = "default") -> l
         (c.sql, query._params(c, connection, values))
         for c, (query, values) in zip(compiled, runs, strict=True)
     ]
-    if connection.vendor == "postgresql" and not connection.execute_wrappers:
-        rows = _fetch_postgresql_together(connection, statements)
-    else:
-        rows = [_fetch(connection, sql, params) for sql, params in statements]
+    rows = _fetch(connection, statements)
     return [
         _instances(c, connection, using, found) for c, found in zip(compiled, rows, strict=True)
     ]
@@ -197,19 +192,20 @@ def _instances(compiled: _Compiled, connection, using: str, rows) -> list[Model]
     return objects
 
 
-def _fetch(connection, sql: str, params: list) -> list[tuple]:
-    """The rows of ``sql`` run with ``params``, by the shortest path the database allows.
+def _fetch(connection, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of each ``(sql, params)`` of ``statements``, by the shortest path the
+    database allows.
 
     Django's own cursor is taken when an execute wrapper is installed, and on SQLite when
     queries are being logged (``connection.queries``, the tests' query counts), so both see
-    the query exactly as Django would run it."""
+    the queries exactly as Django would run them."""
     if connection.execute_wrappers:
-        return _fetch_through_django(connection, sql, params)
+        return [_fetch_through_django(connection, *statement) for statement in statements]
     if connection.vendor == "postgresql":
-        return _fetch_postgresql(connection, sql, params)
+        return _fetch_postgresql(connection, statements)
     if connection.vendor == "sqlite" and not connection.queries_logged:
-        return _fetch_sqlite(connection, sql, params)
-    return _fetch_through_django(connection, sql, params)
+        return [_fetch_sqlite(connection, *statement) for statement in statements]
+    return [_fetch_through_django(connection, *statement) for statement in statements]
 
 
 def _fetch_through_django(connection, sql: str, params: list) -> list[tuple]:
@@ -218,8 +214,34 @@ def _fetch_through_django(connection, sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _fetch_postgresql(connection, sql: str, params: list) -> list[tuple]:
-    """From a statement the server keeps prepared.
+def _checked(connection):
+    """The driver's connection, after the checks ``connection.cursor()`` and Django's cursor
+    make before a query: the connection's health, that it is open (opening it if not), that
+    it belongs to this thread, that no failed transaction awaits its rollback."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    return connection.connection
+
+
+@cache
+def _qmark(sql: str) -> str:
+    """``sql`` in sqlite3's own parameter style, as Django's SQLite cursor converts it."""
+    return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+
+
+def _fetch_sqlite(connection, sql: str, params: list) -> list[tuple]:
+    """On sqlite3's connection itself, with the SQL converted once per query instead of on
+    every run (Django's SQLite cursor converts the placeholders with a pattern each time).
+    Django's checks are made first (``_checked``) and driver errors become Django's."""
+    raw = _checked(connection)
+    with connection.wrap_database_errors:
+        return raw.execute(_qmark(sql), params).fetchall()
+
+
+def _fetch_postgresql(connection, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """From statements the server keeps prepared, several sent in one pipeline.
 
     Django binds values on the client (psycopg's ``ClientCursor``), so PostgreSQL parses and
     plans every query anew: about 0.2–0.5 ms for each of the article page's queries here, as
@@ -228,35 +250,26 @@ def _fetch_postgresql(connection, sql: str, params: list) -> list[tuple]:
     when the connection's ``prepare_threshold`` is None (settings:
     ``GAZETA_DB_PREPARED_STATEMENTS``).
 
-    The statement runs on one psycopg ``RawCursor`` kept for the connection, with the SQL's
+    Each statement runs on a psycopg ``RawCursor`` kept for the connection, with the SQL's
     placeholders numbered once per query: a Django cursor and a psycopg cursor made for every
-    query cost more than the query's own round trip here. Django's checks are made first
-    (``_checked``), driver errors become Django's, and the query is logged where Django would
-    log it (``connection.queries``, the tests' query counts)."""
+    query cost more than the query's own round trip here. Several statements go in one
+    pipeline (one round trip), each on a cursor of its own, their results read once the
+    server has answered them all. Django's checks are made first (``_checked``), driver
+    errors become Django's, and the queries are logged where Django would log them
+    (``connection.queries``, the tests' query counts)."""
     raw = _checked(connection)
     if raw.prepare_threshold is None:
-        return _fetch_through_django(connection, sql, params)
-    started = time.monotonic()
-    (cursor,) = _kept_cursors(connection, raw, 1)
-    with connection.wrap_database_errors:
-        cursor.execute(_numbered(sql), params, prepare=True)
-        rows = cursor.fetchall()
-    _log(connection, [(sql, params)], started)
-    return rows
-
-
-def _fetch_postgresql_together(connection, statements: list[tuple[str, list]]) -> list[list]:
-    """``_fetch_postgresql`` for several statements, sent in one pipeline: each on a kept
-    cursor of its own, the results read once the server has answered them all."""
-    raw = _checked(connection)
-    if raw.prepare_threshold is None:
-        return [_fetch_through_django(connection, sql, params) for sql, params in statements]
+        return [_fetch_through_django(connection, *statement) for statement in statements]
     started = time.monotonic()
     cursors = _kept_cursors(connection, raw, len(statements))
     with connection.wrap_database_errors:
-        with raw.pipeline():
-            for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                cursor.execute(_numbered(sql), params, prepare=True)
+        if len(statements) == 1:  # nothing to gain from a pipeline
+            sql, params = statements[0]
+            cursors[0].execute(_numbered(sql), params, prepare=True)
+        else:
+            with raw.pipeline():
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    cursor.execute(_numbered(sql), params, prepare=True)
         rows = [cursor.fetchall() for cursor in cursors]
     _log(connection, statements, started)
     return rows
@@ -313,32 +326,6 @@ def plan_once_per_connection(sender, connection, **kwargs) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
-
-
-@cache
-def _qmark(sql: str) -> str:
-    """``sql`` in sqlite3's own parameter style, as Django's SQLite cursor converts it."""
-    return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
-
-
-def _fetch_sqlite(connection, sql: str, params: list) -> list[tuple]:
-    """On sqlite3's connection itself, with the SQL converted once per query instead of on
-    every run (Django's SQLite cursor converts the placeholders with a pattern each time).
-    Django's checks are made first (``_checked``) and driver errors become Django's."""
-    raw = _checked(connection)
-    with connection.wrap_database_errors:
-        return raw.execute(_qmark(sql), params).fetchall()
-
-
-def _checked(connection):
-    """The driver's connection, after the checks ``connection.cursor()`` and Django's cursor
-    make before a query: the connection's health, that it is open (opening it if not), that
-    it belongs to this thread, that no failed transaction awaits its rollback."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    connection.validate_no_broken_transaction()
-    return connection.connection
 
 
 def _populators(klass_info, select, alias) -> list[RelatedPopulator]:
