@@ -14,8 +14,9 @@ from .factories import BannerFactory
 
 pytestmark = pytest.mark.django_db
 
-# Section menu; pins; banners; sections; every card at once; most read.
-HOME_QUERIES = 6
+# Section menu; sections; pins, banners and every candidate at once; the chosen candidates'
+# cards; most read.
+HOME_QUERIES = 7
 
 
 def build(size, section_count, now):

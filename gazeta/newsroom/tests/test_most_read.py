@@ -15,7 +15,12 @@ from django.urls import reverse
 from gazeta.newsroom import popularity
 from gazeta.newsroom.models import Article, ArticleViewCount
 from gazeta.newsroom.popularity import hour_of, view_counts_flush, view_counts_flush_task
-from gazeta.newsroom.selectors import articles_most_read
+from gazeta.newsroom.selectors import (
+    CARDS_QUERY_STEP,
+    _published_cards_query,
+    articles_most_read,
+    published_cards,
+)
 
 from .factories import ArticleFactory, DraftFactory, SectionFactory
 from .html import parse
@@ -382,3 +387,37 @@ class TestMostRead:
         links = [a["href"] for a in page.find("section", class_="most-read").find_all("a")]
         assert links == [read.get_absolute_url()]
         assert unread.get_absolute_url() not in links
+
+
+class TestPublishedCards:
+    """The cards the most-read list and the home page read by id."""
+
+    def test_cards_of_published_articles_only_by_id(self, now):
+        shown = [ArticleFactory(published_at=now - timedelta(hours=n)) for n in range(1, 4)]
+        draft = DraftFactory()
+        later = ArticleFactory(published_at=now + timedelta(hours=1))
+        ids = [shown[2].pk, draft.pk, shown[0].pk, later.pk, shown[1].pk]
+        cards = published_cards(ids, now=now)
+        assert set(cards) == {a.pk for a in shown}
+        assert all(cards[a.pk].headline == a.headline for a in shown)
+
+    def test_cards_carry_their_section_and_not_the_body(self, now, django_assert_num_queries):
+        article = ArticleFactory(published_at=now - timedelta(hours=1))
+        with django_assert_num_queries(1):
+            card = published_cards([article.pk], now=now)[article.pk]
+            assert card.get_absolute_url() == article.get_absolute_url()
+            assert card.section.name == article.section.name
+        assert "body" in card.get_deferred_fields()
+
+    def test_counts_up_to_a_step_share_one_prepared_query(self, now):
+        articles = [ArticleFactory(published_at=now - timedelta(hours=n)) for n in range(1, 11)]
+        _published_cards_query.cache_clear()
+        for count in range(1, CARDS_QUERY_STEP + 1):
+            assert len(published_cards([a.pk for a in articles[:count]], now=now)) == count
+        assert _published_cards_query.cache_info().currsize == 1
+        assert len(published_cards([a.pk for a in articles], now=now)) == len(articles)
+        assert _published_cards_query.cache_info().currsize == 2
+
+    def test_no_ids_no_query(self, now, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            assert published_cards([], now=now) == {}
