@@ -15,7 +15,7 @@ from .factories import BannerFactory
 pytestmark = pytest.mark.django_db
 
 # Section menu; sections; pins, banners and every candidate at once; the chosen candidates'
-# cards; most read.
+# cards; the most-read ranking (no views here, so no cards for it).
 HOME_QUERIES = 7
 
 
