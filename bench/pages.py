@@ -14,7 +14,8 @@ Starts Gazeta the way it is deployed (granian, WSGI, 2 workers with 8 WSGI threa
 
 In the same run it serves the very same article bytes from nginx as a plain file and from a bare
 Django view (bench/bare_view.py, under the same granian options) and prints each figure's ratio
-to both. It also prints the resident memory of each granian worker (in total and in its parts) and
+to both, as measured last before it: nginx again just before the page files, the bare view
+again just before the rendered pages (this machine's speed drifts within minutes). It also prints the resident memory of each granian worker (in total and in its parts) and
 the publish-to-visible time: an edit saved through the newsroom service, then the article
 address (embedded server and nginx) and the home page polled at once, each from its own thread,
 until the change shows, timed from the commit.
@@ -278,6 +279,11 @@ class Figure:
     p99_ms: float | None = None
     errors: str = ""
     note: str = ""
+    # The baselines measured last before this figure, at the same connection count: its
+    # ratios are to these, so that the machine's drift between distant runs does not enter
+    # them (speeds here move by tens of percent within minutes).
+    nginx_base: float | None = None
+    bare_base: float | None = None
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -511,11 +517,10 @@ def ratio(value: float | None, base: float | None) -> str:
     return f"{value / base:.2f}"
 
 
-def print_table(figures: list[Figure], baselines: dict[int, dict[str, float | None]]) -> None:
+def print_table(figures: list[Figure]) -> None:
     row = "{:<52}{:>6}{:>11}{:>10}{:>10}{:>10}{:>10}  {}"
     print(row.format("", "conns", "req/s", "p50 ms", "p99 ms", "/nginx", "/bare", "notes"))
     for f in figures:
-        base = baselines.get(f.connections, {})
         print(
             row.format(
                 f.name,
@@ -523,8 +528,8 @@ def print_table(figures: list[Figure], baselines: dict[int, dict[str, float | No
                 f"{f.rps:,.0f}" if f.rps else "—",
                 f"{f.p50_ms:.2f}" if f.p50_ms is not None else "—",
                 f"{f.p99_ms:.2f}" if f.p99_ms is not None else "—",
-                ratio(f.rps, base.get("nginx")),
-                ratio(f.rps, base.get("bare")),
+                ratio(f.rps, f.nginx_base),
+                ratio(f.rps, f.bare_base),
                 " ".join(x for x in [f.errors, f.note] if x),
             )
         )
@@ -660,27 +665,28 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         for c in connections:
             figure = run_wrk(name, url, c, args.duration, script=script)
             figure.note = " ".join(x for x in [figure.note, note] if x)
-            figures.append(figure)
             if base_key:
                 baselines[c][base_key] = figure.rps
+            figure.nginx_base = baselines[c].get("nginx")
+            figure.bare_base = baselines[c].get("bare")
+            figures.append(figure)
 
-    if nginx:
-        measure(
-            "nginx: the article bytes as a plain file",
-            f"http://127.0.0.1:{plain_port}/article.html",
-            base_key="nginx",
-        )
-    else:
-        figures.append(
-            Figure("nginx: the article bytes as a plain file", 0, None, note=nginx_problem or "")
-        )
+    def measure_nginx(when=""):
+        """nginx serving the article file, again just before the figures compared with it."""
+        name = "nginx: the article bytes as a plain file" + (f" ({when})" if when else "")
+        if nginx:
+            measure(name, f"http://127.0.0.1:{plain_port}/article.html", base_key="nginx")
+        elif not when:
+            figures.append(Figure(name, 0, None, note=nginx_problem or ""))
+
+    measure_nginx()
     measure("bare Django view: the same bytes", bare.url + "/", base_key="bare")
     memory["bare Django view"] = worker_memory_mb(bare)
-    bare.stop()
 
     unavailable = "page-file layer not available"
     home_status, home_headers, _ = warm(gazeta.url + "/")
     section_headers = warm(gazeta.url + targets["section_path"])[1]
+    measure_nginx("again")
     for label, path, hdrs in [
         ("article", article_path, headers),
         ("home", "/", home_headers),
@@ -696,6 +702,7 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         nginx_url = f"http://127.0.0.1:{nginx_gazeta_port}{article_path}"
         answer = warm(nginx_url)
         if answer[0] == 200 and answer[1].get("x-gazeta-page") == "file":
+            measure_nginx("again")
             measure(name, nginx_url)
         else:
             figures.append(
@@ -738,6 +745,9 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         cwd=ROOT,
     )
     services.append(rendered)
+    # The bare view again, just before the rendered pages compared with it (it sat idle).
+    measure("bare Django view: the same bytes (again)", bare.url + "/", base_key="bare")
+    bare.stop()
     for label, path in [
         ("article", article_path),
         ("home", "/"),
@@ -761,7 +771,7 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         f"options: {' '.join([*DEPLOYED_GRANIAN_ARGS, *GRANIAN_ARGS])}; "
         f"wrk {args.duration} s per run, 2 threads."
     )
-    print_table(figures, baselines)
+    print_table(figures)
     print()
     print(
         "Resident memory per granian worker, MB: total (VmRSS) = own (RssAnon) + mapped files "
