@@ -15,7 +15,8 @@ Starts Gazeta the way it is deployed (granian, WSGI, 2 workers with 8 WSGI threa
 In the same run it serves the very same article bytes from nginx as a plain file and from a bare
 Django view (bench/bare_view.py, under the same granian options) and prints each figure's ratio
 to both, as measured last before it: nginx again just before the page files, the bare view
-again just before the rendered pages (this machine's speed drifts within minutes). It also prints the resident memory of each granian worker (in total and in its parts) and
+again just before the rendered pages (this machine's speed drifts within minutes). It also
+prints the resident memory of each granian worker (in total and in its parts) and
 the publish-to-visible time: an edit saved through the newsroom service, then the article
 address (embedded server and nginx) and the home page polled at once, each from its own thread,
 until the change shows, timed from the commit.
