@@ -57,11 +57,51 @@ _STAND_INS = {
 }
 
 
+def stand_ins(**types: type) -> dict:
+    """One stand-in value per name, of its type (str, int or datetime), that no real value
+    equals: build a QuerySet with them, then ``SlottedSQL`` finds where each one went."""
+    unknown = {name: t for name, t in types.items() if t not in _STAND_INS}
+    if unknown:
+        raise TypeError(f"Prepared parameters must be str, int or datetime: {unknown}")
+    return {name: _STAND_INS[t](i) for i, (name, t) in enumerate(types.items())}
+
+
 @dataclass
-class _Compiled:
+class SlottedSQL:
+    """A compiled query's SQL and parameters, with the positions each named value fills, so
+    the same SQL runs again with other values and no compiling."""
+
     sql: str
     params: list
     slots: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, compiler, stand_ins: dict) -> SlottedSQL:
+        """``compiler``'s SQL, for the QuerySet built with ``stand_ins`` (see ``stand_ins``).
+        Refused when a value does not reach the parameters unchanged."""
+        sql, params = compiler.as_sql()
+        params = list(params)
+        slots = {}
+        for name, value in stand_ins.items():
+            adapted = _adapt(compiler.connection, value)
+            slots[name] = [i for i, p in enumerate(params) if p == adapted]
+            if not slots[name]:
+                raise ValueError(f"Prepared: parameter {name!r} does not reach the SQL unchanged.")
+        return cls(sql=sql, params=params, slots=slots)
+
+    def params_with(self, connection, values: dict) -> list:
+        """The parameters with ``values`` in their slots."""
+        params = list(self.params)
+        for name, positions in self.slots.items():
+            value = _adapt(connection, values[name])
+            for position in positions:
+                params[position] = value
+        return params
+
+
+@dataclass
+class _Compiled:
+    query: SlottedSQL
     init_list: list[str]
     model_fields: slice
     annotation_col_map: dict
@@ -72,9 +112,7 @@ class _Compiled:
 
 class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet], **types: type):
-        unknown = {name: t for name, t in types.items() if t not in _STAND_INS}
-        if unknown:
-            raise TypeError(f"PreparedQuery parameters must be str, int or datetime: {unknown}")
+        stand_ins(**types)  # refuses a type that has no stand-in
         self.build = build
         self.types = types
         self._compiled: dict[str, _Compiled] = {}
@@ -82,10 +120,7 @@ class PreparedQuery:
 
     def sample(self) -> QuerySet:
         """The QuerySet with stand-in values (to look at its SQL or plan)."""
-        return self.build(**self._stand_ins())
-
-    def _stand_ins(self) -> dict:
-        return {name: _STAND_INS[t](i) for i, (name, t) in enumerate(self.types.items())}
+        return self.build(**stand_ins(**self.types))
 
     def _compile(self, alias: str) -> _Compiled:
         compiled = self._compiled.get(alias)
@@ -94,22 +129,12 @@ class PreparedQuery:
         with self._lock:
             if alias in self._compiled:
                 return self._compiled[alias]
-            connection = connections[alias]
-            stand_ins = self._stand_ins()
-            queryset = self.build(**stand_ins)
+            values = stand_ins(**self.types)
+            queryset = self.build(**values)
             if queryset._prefetch_related_lookups:
                 raise ValueError("PreparedQuery does not run prefetch_related; prepare it apart.")
             compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
-            params = list(params)
-            slots = {}
-            for name, value in stand_ins.items():
-                adapted = _adapt(connection, value)
-                slots[name] = [i for i, p in enumerate(params) if p == adapted]
-                if not slots[name]:
-                    raise ValueError(
-                        f"PreparedQuery: parameter {name!r} does not reach the SQL unchanged."
-                    )
+            query = SlottedSQL.of(compiler, values)
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
             if compiler.has_composite_fields(fields):
                 raise ValueError("PreparedQuery does not read composite primary keys.")
@@ -118,9 +143,7 @@ class PreparedQuery:
             start, end = select_fields[0], select_fields[-1] + 1
             init_list = [column[0].target.attname for column in compiler.select[start:end]]
             compiled = _Compiled(
-                sql=sql,
-                params=params,
-                slots=slots,
+                query=query,
                 init_list=init_list,
                 model_fields=slice(start, end),
                 annotation_col_map=compiler.annotation_col_map or {},
@@ -138,14 +161,6 @@ class PreparedQuery:
         (found,) = all_together((self, values), using=using)
         return found
 
-    def _params(self, compiled: _Compiled, connection, values: dict) -> list:
-        params = list(compiled.params)
-        for name, positions in compiled.slots.items():
-            value = _adapt(connection, values[name])
-            for position in positions:
-                params[position] = value
-        return params
-
     def first(self, **values) -> Model | None:
         found = self.all(**values)
         return found[0] if found else None
@@ -159,8 +174,8 @@ def all_together(*runs: tuple[PreparedQuery, dict], using: str = "default") -> l
     connection = connections[using]
     compiled = [query._compile(using) for query, _values in runs]
     statements = [
-        (c.sql, query._params(c, connection, values))
-        for c, (query, values) in zip(compiled, runs, strict=True)
+        (c.query.sql, c.query.params_with(connection, values))
+        for c, (_query, values) in zip(compiled, runs, strict=True)
     ]
     rows = _fetch(connection, statements)
     return [

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gazeta.core.models import RomanianTextMixin
+from gazeta.core.prepared import SlottedSQL, stand_ins
 from gazeta.core.text import truncate_words
 from gazeta.core.urls import reverse
 
@@ -273,23 +274,17 @@ class ArticleQuerySet(models.QuerySet):
         # One probe is built with stand-in bounds and its SQL repeated for every period with
         # that period's bounds put in their place: building thirty probes with the ORM cost
         # half of a month's archive page.
+        bounds = stand_ins(since=datetime, until=datetime)
+        probe = self.filter(published_at__gte=bounds["since"], published_at__lt=bounds["until"])
+        probe = SlottedSQL.of(
+            probe.order_by().values("pk")[:1].query.get_compiler(using=self.db), bounds
+        )
         connection = connections[self.db]
-        stand_ins = [datetime(2999, 12, 31, 23, 59, second, tzinfo=UTC) for second in (58, 59)]
-        probe = self.filter(published_at__gte=stand_ins[0], published_at__lt=stand_ins[1])
-        sql, probe_params = probe.order_by().values("pk")[:1].query.sql_with_params()
-        adapted = [connection.ops.adapt_datetimefield_value(value) for value in stand_ins]
-        slots = [adapted.index(p) if p in adapted else None for p in probe_params]
-        if slots.count(0) != 1 or slots.count(1) != 1:
-            raise ValueError("archive_periods: the period's bounds do not reach the SQL as given.")
         params = []
-        for bounds in zip(starts, [*starts[1:], until], strict=True):
-            adapted_bounds = [connection.ops.adapt_datetimefield_value(b) for b in bounds]
-            params.extend(
-                p if slot is None else adapted_bounds[slot]
-                for p, slot in zip(probe_params, slots, strict=True)
-            )
+        for start, next_start in zip(starts, [*starts[1:], until], strict=True):
+            params.extend(probe.params_with(connection, {"since": start, "until": next_start}))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join([f'EXISTS ({sql})'] * len(starts))}", params)
+            cursor.execute(f"SELECT {', '.join([f'EXISTS ({probe.sql})'] * len(starts))}", params)
             answers = cursor.fetchone()
         return [start for start, found in zip(starts, answers, strict=True) if found]
 

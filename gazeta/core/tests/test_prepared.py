@@ -6,7 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gazeta.core.prepared import PreparedQuery, all_together, attach_prefetched
+from gazeta.core.prepared import (
+    PreparedQuery,
+    SlottedSQL,
+    all_together,
+    attach_prefetched,
+    stand_ins,
+)
 from gazeta.media.tests.factories import ImageFactory
 from gazeta.newsroom.models import Article, Tag
 from gazeta.newsroom.tests.factories import ArticleFactory, SectionFactory, TagFactory
@@ -127,6 +133,32 @@ def test_prefetching_is_refused_and_unknown_types_too():
         PreparedQuery(lambda: Article.objects.prefetch_related("tags")).all()
     with pytest.raises(TypeError):
         PreparedQuery(lambda when: Article.objects.filter(published_at__date=when), when=float)
+
+
+def test_slotted_sql_runs_again_with_other_values_as_the_queryset_would(sections):
+    politics, sport = sections
+
+    def ids_between(section, since, until):
+        return (
+            Article.objects.filter(
+                section_id=section, published_at__gte=since, published_at__lt=until
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    values = stand_ins(section=int, since=datetime, until=datetime)
+    slotted = SlottedSQL.of(ids_between(**values).query.get_compiler(using="default"), values)
+    for section in (politics, sport):
+        for since, until in [(NOW - timedelta(hours=3), NOW), (NOW - timedelta(days=9), NOW)]:
+            real = {"section": section.pk, "since": since, "until": until}
+            with connection.cursor() as cursor:
+                cursor.execute(slotted.sql, slotted.params_with(connection, real))
+                got = [pk for (pk,) in cursor.fetchall()]
+            assert got == list(ids_between(**real))
+            assert got  # the fixture has articles in every one of these windows
+    with pytest.raises(TypeError):
+        stand_ins(when=float)
 
 
 def test_attached_objects_answer_without_a_query(sections):
