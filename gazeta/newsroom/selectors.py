@@ -99,25 +99,31 @@ def _sharing_tags_query(tag_count: int, limit: int, *, first_ranked: bool) -> Pr
     corpus, 8 instead of 280: 0.29 ms instead of 0.95 ms, each with its generic plan)."""
     names = [f"tag{i}" for i in range(tag_count)]
 
-    def build(now, article, since, until, ranked_until=None, **tags):
+    def build(now, article, since, until=None, ranked_until=None, **tags):
         tag_ids = [tags[name] for name in names]
-        among = None
-        if first_ranked:
-            # Published means published by now: later links cannot name a published article.
-            among = ranked_by_shared_tags(
-                tag_ids,
-                exclude=article,
-                since=since,
-                until=ranked_until,
-                count=limit * RELATED_CANDIDATES_PER_PLACE,
-            )
-        return _related_cards(now).sharing_tags(
-            tag_ids, exclude=article, since=since, until=until, among=among
-        )[:limit]
+        if not first_ranked:
+            return _related_cards(now).sharing_tags(
+                tag_ids, exclude=article, since=since, until=until
+            )[:limit]
+        # Published means published by now: later links cannot name a published article.
+        among = ranked_by_shared_tags(
+            tag_ids,
+            exclude=article,
+            since=since,
+            until=ranked_until,
+            count=limit * RELATED_CANDIDATES_PER_PLACE,
+        )
+        # The ranked articles are in the window already, and every link of an article carries
+        # its publication time: counting their links needs no window, and without one both
+        # databases count them by article (the unique index) instead of reading the tags'
+        # whole window a second time (SQLite: 4,100 steps instead of 6,500 on the 1k corpus).
+        return _related_cards(now).sharing_tags(tag_ids, exclude=article, among=among)[:limit]
 
-    types = dict(now=datetime, article=int, since=datetime, until=datetime)
+    types = dict(now=datetime, article=int, since=datetime)
     if first_ranked:
         types["ranked_until"] = datetime
+    else:
+        types["until"] = datetime
     return PreparedQuery(build, **types, **dict.fromkeys(names, int))
 
 
