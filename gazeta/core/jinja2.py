@@ -24,7 +24,7 @@ import markupsafe
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, nodes, pass_context
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
@@ -131,6 +131,46 @@ class _CodeGenerator(CodeGenerator):
                 self.write(finalize.src)
             return
         super()._output_child_pre(node, frame, finalize)
+
+    def visit_Output(self, node, frame) -> None:
+        """Jinja2's, but a run of text and printed values outside a buffer is one ``yield``
+        of the pieces joined instead of one ``yield`` per piece: each piece a template yields
+        is passed up through every generator of the page (a block, in a layout, in a layout),
+        so fewer and longer pieces make the same page for less."""
+        if frame.buffer is not None or frame.require_output_check:
+            super().visit_Output(node, frame)
+            return
+        finalize = self._make_finalize()
+        body = []
+        # As Jinja2 does: text and constants joined when the template is compiled.
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        if len(body) == 1:
+            super().visit_Output(node, frame)  # one piece: Jinja2's own single yield
+            return
+        self.writeline('yield "".join((')
+        self.indent()
+        for item in body:
+            if isinstance(item, list):
+                self.writeline(self._output_const_repr(item) + ",")
+                continue
+            self.newline(item)
+            self._output_child_pre(item, frame, finalize)
+            self.visit(item, frame)
+            self._output_child_post(item, frame, finalize)
+            self.write(",")
+        self.outdent()
+        self.writeline("))")
 
 
 # What a template calls, most often: functions, bound methods, builtins and macros. For these

@@ -115,6 +115,15 @@ TEMPLATES = {
 {{ len(items) }}|{{ items|join(", ") }}|{{ stopping() is undefined }}
 {% include "components/inner.html" %}""",
     "components/inner.html": "{{ title }} {% for item in items %}{{ item }}{% endfor %}",
+    "layout.html": (
+        "<title>{% block title %}{{ title }} | {{ number }}{% endblock %}</title>"
+        "<main>{% block main %}{% endblock %}</main>{{ self.title() }}"
+    ),
+    # Text outside the blocks of a template that extends another is never printed.
+    "child.html": """{% extends "layout.html" %}ignored {{ title }}
+{% block title %}{{ super() }} & {{ html }}{% endblock %}
+{% block main %}<h1>{{ title }}</h1>{% for item in items %}<p>{{ item }}|{{ loop.index }}</p>
+{% endfor %}{% include "components/inner.html" %}{% endblock %}""",
 }
 
 CONTEXT = {
@@ -152,6 +161,27 @@ def test_templates_render_exactly_as_under_jinja2s_own_environment():
     assert "salut Ana &amp; &lt;Ion&gt;" in rendered
     assert "True:" in rendered
     assert "|True\n" in rendered  # the StopIteration call gave undefined
+
+
+def test_a_layout_and_its_blocks_render_as_under_jinja2s_own_environment():
+    ours = environment(loader=DictLoader(TEMPLATES))
+    stock = Environment(loader=DictLoader(TEMPLATES), autoescape=True)
+    rendered = ours.get_template("child.html").render(CONTEXT)
+    assert rendered == stock.get_template("child.html").render(CONTEXT)
+    assert "ignored" not in rendered
+    title = "Ploi &amp; &#34;vânt&#34; &lt;puternic&gt; | 1234567 & <i>ales</i>"
+    assert rendered.count(title) == 2  # the block, and the block printed again
+
+
+def test_text_and_values_between_two_tags_are_yielded_as_one_piece():
+    template = "<p>{{ a }} și {{ b }}</p>{% if a %}<i>{{ a }}</i>{% endif %}"
+    ours = environment(loader=DictLoader({"t.html": template})).get_template("t.html")
+    stock = Environment(loader=DictLoader({"t.html": template}), autoescape=True)
+    values = {"a": "<x>", "b": Markup("<b>y</b>")}
+    pieces = list(ours.generate(values))
+    assert pieces == ["<p>&lt;x&gt; și <b>y</b></p>", "<i>&lt;x&gt;</i>"]
+    assert "".join(pieces) == stock.get_template("t.html").render(values)
+    assert len(list(stock.get_template("t.html").generate(values))) == 8
 
 
 def test_an_undefined_callable_still_fails_loudly():
