@@ -112,6 +112,9 @@ def test_a_miss_goes_to_the_app_and_later_readers_get_the_file_from_nginx(
 
     status, compressed, gz = fetch(nginx + url, headers={"Accept-Encoding": "gzip"})
     assert compressed["Content-Encoding"] == "gzip" and gzip.decompress(gz) == body
+    # Both variants say they vary, once (as the embedded server's files do).
+    for served in (again, compressed):
+        assert served.get_all("Vary") == ["Accept-Encoding"]
     status, _, _ = fetch(nginx + url, headers={"If-None-Match": again["ETag"]})
     assert status == 304
     status, _, _ = fetch(nginx + url + "?utm_source=newsletter&fbclid=x")
@@ -136,6 +139,7 @@ def test_feeds_sitemaps_and_robots_keep_their_content_type_and_headers(nginx, ap
     assert served["Content-Type"] == rendered["Content-Type"]
     assert served.get("X-Robots-Tag") == rendered.get("X-Robots-Tag")
     assert served["Cache-Control"] == rendered["Cache-Control"]
+    assert served.get_all("Vary") == ["Accept-Encoding"]
 
 
 @pytest.mark.parametrize(
