@@ -14,8 +14,11 @@ Starts Gazeta the way it is deployed (granian, WSGI, 2 workers with 8 WSGI threa
 
 In the same run it serves the very same article bytes from nginx as a plain file and from a bare
 Django view (bench/bare_view.py, under the same granian options) and prints each figure's ratio
-to both, as measured last before it: nginx again just before the page files, the bare view
-again just before the rendered pages (this machine's speed drifts within minutes). It also
+to both. This machine's speed drifts by tens of percent within minutes, so the article's three
+figures with a target (page file from the embedded server and behind nginx, rendered by
+Django) are measured in ``--rounds`` rounds, each run right after a run of its baseline, and
+their ratio is the median of the rounds' ratios; the other figures' ratios are to the
+baseline measured last before them. It also
 prints the resident memory of each granian worker (in total and in its parts) and
 the publish-to-visible time: an edit saved through the newsroom service, then the article
 address (embedded server and nginx) and the home page polled at once, each from its own thread,
@@ -285,6 +288,10 @@ class Figure:
     # them (speeds here move by tens of percent within minutes).
     nginx_base: float | None = None
     bare_base: float | None = None
+    # For a figure measured in rounds alternating with its baseline (``paired``): the median
+    # of the rounds' own ratios, printed instead of the ratio to the last baseline.
+    nginx_ratio: float | None = None
+    bare_ratio: float | None = None
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -323,6 +330,30 @@ def run_wrk(name: str, url: str, connections: int, duration: int, *, script: Pat
         _ms(p50.group(1)) if p50 else None,
         _ms(p99.group(1)) if p99 else None,
         "; ".join(errors),
+    )
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def combined(name: str, runs: list[Figure]) -> Figure:
+    """One figure for several runs of the same thing: the median rate, p50 and p99, the
+    worst p99 and any errors in the note."""
+    measured = [f for f in runs if f.rps]
+    if not measured:
+        return runs[-1]
+    p99s = [f.p99_ms for f in measured if f.p99_ms is not None]
+    return Figure(
+        name,
+        measured[0].connections,
+        median([f.rps for f in measured]),
+        median([f.p50_ms for f in measured if f.p50_ms is not None] or [0]),
+        median(p99s) if p99s else None,
+        "; ".join(f.errors for f in runs if f.errors),
+        f"worst p99 {max(p99s):.2f}" if len(p99s) > 1 else "",
     )
 
 
@@ -494,6 +525,14 @@ def parse_args(argv=None):
     parser.add_argument("--comments-per-article", type=int, default=5)
     parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run (10).")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="The article's figures with a target (page file from the embedded server and "
+        "behind nginx, rendered by Django) are measured this many times, alternating with "
+        "their baseline; their ratio is the median of the rounds' ratios (3).",
+    )
+    parser.add_argument(
         "--connections",
         default="16,64",
         help="Comma-separated wrk connection counts (default 16,64).",
@@ -529,8 +568,8 @@ def print_table(figures: list[Figure]) -> None:
                 f"{f.rps:,.0f}" if f.rps else "—",
                 f"{f.p50_ms:.2f}" if f.p50_ms is not None else "—",
                 f"{f.p99_ms:.2f}" if f.p99_ms is not None else "—",
-                ratio(f.rps, f.nginx_base),
-                ratio(f.rps, f.bare_base),
+                f"{f.nginx_ratio:.2f}" if f.nginx_ratio else ratio(f.rps, f.nginx_base),
+                f"{f.bare_ratio:.2f}" if f.bare_ratio else ratio(f.rps, f.bare_base),
                 " ".join(x for x in [f.errors, f.note] if x),
             )
         )
@@ -672,24 +711,59 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
             figure.bare_base = baselines[c].get("bare")
             figures.append(figure)
 
-    def measure_nginx(when=""):
-        """nginx serving the article file, again just before the figures compared with it."""
-        name = "nginx: the article bytes as a plain file" + (f" ({when})" if when else "")
-        if nginx:
-            measure(name, f"http://127.0.0.1:{plain_port}/article.html", base_key="nginx")
-        elif not when:
-            figures.append(Figure(name, 0, None, note=nginx_problem or ""))
+    def paired(name, url, *, base_name, base_url, base_key, note=""):
+        """``url`` and its baseline measured in turn, ``args.rounds`` times at each connection
+        count: each ratio is taken between runs a few seconds apart, so that the machine's
+        drift (tens of percent within a minute here) stays out of it."""
+        for c in connections:
+            bases, subjects = [], []
+            for _ in range(args.rounds):
+                bases.append(run_wrk(base_name, base_url, c, args.duration))
+                subjects.append(run_wrk(name, url, c, args.duration))
+            rounds = [
+                (s.rps / b.rps)
+                for b, s in zip(bases, subjects, strict=True)
+                if s.rps is not None and b.rps
+            ]
+            base = combined(f"{base_name} (in turn with the next)", bases)
+            baselines[c][base_key] = base.rps
+            base.nginx_base, base.bare_base = baselines[c].get("nginx"), baselines[c].get("bare")
+            figure = combined(name, subjects)
+            figure.nginx_base, figure.bare_base = base.nginx_base, base.bare_base
+            if rounds:
+                setattr(figure, f"{base_key}_ratio", median(rounds))
+                ratios = " ".join(f"{r:.2f}" for r in rounds)
+                figure.note = " ".join(
+                    x for x in [figure.note, f"median of rounds {ratios}", note] if x
+                )
+            figures.extend([base, figure])
 
-    measure_nginx()
+    plain_url = f"http://127.0.0.1:{plain_port}/article.html"
+    plain_name = "nginx: the article bytes as a plain file"
+    if nginx:
+        measure(plain_name, plain_url, base_key="nginx")
+    else:
+        figures.append(Figure(plain_name, 0, None, note=nginx_problem or ""))
     measure("bare Django view: the same bytes", bare.url + "/", base_key="bare")
     memory["bare Django view"] = worker_memory_mb(bare)
 
     unavailable = "page-file layer not available"
     home_status, home_headers, _ = warm(gazeta.url + "/")
     section_headers = warm(gazeta.url + targets["section_path"])[1]
-    measure_nginx("again")
+    name = "Gazeta, article as a page file (embedded server)"
+    if not files_layer:
+        figures.append(Figure(name, 0, None, note=unavailable))
+    elif nginx:
+        paired(
+            name,
+            gazeta.url + article_path,
+            base_name=plain_name,
+            base_url=plain_url,
+            base_key="nginx",
+        )
+    else:
+        measure(name, gazeta.url + article_path)
     for label, path, hdrs in [
-        ("article", article_path, headers),
         ("home", "/", home_headers),
         ("section", targets["section_path"], section_headers),
     ]:
@@ -703,8 +777,7 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         nginx_url = f"http://127.0.0.1:{nginx_gazeta_port}{article_path}"
         answer = warm(nginx_url)
         if answer[0] == 200 and answer[1].get("x-gazeta-page") == "file":
-            measure_nginx("again")
-            measure(name, nginx_url)
+            paired(name, nginx_url, base_name=plain_name, base_url=plain_url, base_key="nginx")
         else:
             figures.append(
                 Figure(name, 0, None, note=f"nginx answered {answer[0]} without a page file")
@@ -746,11 +819,17 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         cwd=ROOT,
     )
     services.append(rendered)
-    # The bare view again, just before the rendered pages compared with it (it sat idle).
-    measure("bare Django view: the same bytes (again)", bare.url + "/", base_key="bare")
+    status, hdrs, _ = warm(rendered.url + article_path)
+    paired(
+        "Gazeta, article rendered by Django (files off)",
+        rendered.url + article_path,
+        base_name="bare Django view: the same bytes",
+        base_url=bare.url + "/",
+        base_key="bare",
+        note="" if "x-gazeta-page" not in hdrs else "served from a file although files are off",
+    )
     bare.stop()
     for label, path in [
-        ("article", article_path),
         ("home", "/"),
         ("section", targets["section_path"]),
     ]:
