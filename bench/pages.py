@@ -558,7 +558,7 @@ def ratio(value: float | None, base: float | None) -> str:
 
 
 def print_table(figures: list[Figure]) -> None:
-    row = "{:<52}{:>6}{:>11}{:>10}{:>10}{:>10}{:>10}  {}"
+    row = "{:<54}{:>6}{:>11}{:>10}{:>10}{:>10}{:>10}  {}"
     print(row.format("", "conns", "req/s", "p50 ms", "p99 ms", "/nginx", "/bare", "notes"))
     for f in figures:
         print(
@@ -725,7 +725,7 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
                 for b, s in zip(bases, subjects, strict=True)
                 if s.rps is not None and b.rps
             ]
-            base = combined(f"{base_name} (in turn with the next)", bases)
+            base = combined(f"{base_name} (in turn)", bases)
             baselines[c][base_key] = base.rps
             base.nginx_base, base.bare_base = baselines[c].get("nginx"), baselines[c].get("bare")
             figure = combined(name, subjects)
