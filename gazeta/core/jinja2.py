@@ -155,8 +155,8 @@ class _CodeGenerator(CodeGenerator):
                 body[-1].append(const)
             else:
                 body.append([const])
-        if len(body) == 1:
-            super().visit_Output(node, frame)  # one piece: Jinja2's own single yield
+        if len(body) <= 1:
+            super().visit_Output(node, frame)  # one piece or none: Jinja2's own
             return
         self.writeline('yield "".join((')
         self.indent()

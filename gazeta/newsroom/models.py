@@ -275,9 +275,9 @@ class ArticleQuerySet(models.QuerySet):
         # that period's bounds put in their place: building thirty probes with the ORM cost
         # half of a month's archive page.
         bounds = stand_ins(since=datetime, until=datetime)
-        probe = self.filter(published_at__gte=bounds["since"], published_at__lt=bounds["until"])
+        in_period = self.filter(published_at__gte=bounds["since"], published_at__lt=bounds["until"])
         probe = SlottedSQL.of(
-            probe.order_by().values("pk")[:1].query.get_compiler(using=self.db), bounds
+            in_period.order_by().values("pk")[:1].query.get_compiler(using=self.db), bounds
         )
         connection = connections[self.db]
         params = []
