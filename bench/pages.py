@@ -24,8 +24,9 @@ the publish-to-visible time: an edit saved through the newsroom service, then th
 address (embedded server and nginx) and the home page polled at once, each from its own thread,
 until the change shows, timed from the commit.
 
-Not a test: it takes a few minutes and loads both cores. Client and servers share the
-machine, so compare ratios measured in one run, never absolute figures from different runs.
+Not a test: with the defaults it takes about 12 minutes and loads both cores. Client and
+servers share the machine, so compare ratios measured in one run, never absolute figures from
+different runs.
 
     .venv/bin/python bench/pages.py                                  # SQLite, 10,000 articles
     .venv/bin/python bench/pages.py --database postgres --articles 50000
