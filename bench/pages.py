@@ -18,11 +18,10 @@ to both. This machine's speed drifts by tens of percent within minutes, so the a
 figures with a target (page file from the embedded server and behind nginx, rendered by
 Django) are measured in ``--rounds`` rounds, each run right after a run of its baseline, and
 their ratio is the median of the rounds' ratios; the other figures' ratios are to the
-baseline measured last before them. It also
-prints the resident memory of each granian worker (in total and in its parts) and
-the publish-to-visible time: an edit saved through the newsroom service, then the article
-address (embedded server and nginx) and the home page polled at once, each from its own thread,
-until the change shows, timed from the commit.
+baseline measured last before them. It also prints the resident memory of each granian worker
+(in total and in its parts) and the publish-to-visible time: an edit saved through the
+newsroom service, then the article address (embedded server and nginx) and the home page
+polled at once, each from its own thread, until the change shows, timed from the commit.
 
 Not a test: with the defaults it takes about 12 minutes and loads both cores. Client and
 servers share the machine, so compare ratios measured in one run, never absolute figures from
@@ -346,12 +345,13 @@ def combined(name: str, runs: list[Figure]) -> Figure:
     measured = [f for f in runs if f.rps]
     if not measured:
         return runs[-1]
+    p50s = [f.p50_ms for f in measured if f.p50_ms is not None]
     p99s = [f.p99_ms for f in measured if f.p99_ms is not None]
     return Figure(
         name,
         measured[0].connections,
         median([f.rps for f in measured]),
-        median([f.p50_ms for f in measured if f.p50_ms is not None] or [0]),
+        median(p50s) if p50s else None,
         median(p99s) if p99s else None,
         "; ".join(f.errors for f in runs if f.errors),
         f"worst p99 {max(p99s):.2f}" if len(p99s) > 1 else "",
@@ -732,7 +732,10 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
             figure = combined(name, subjects)
             figure.nginx_base, figure.bare_base = base.nginx_base, base.bare_base
             if rounds:
-                setattr(figure, f"{base_key}_ratio", median(rounds))
+                if base_key == "nginx":
+                    figure.nginx_ratio = median(rounds)
+                else:
+                    figure.bare_ratio = median(rounds)
                 ratios = " ".join(f"{r:.2f}" for r in rounds)
                 figure.note = " ".join(
                     x for x in [figure.note, f"median of rounds {ratios}", note] if x
@@ -820,7 +823,7 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         cwd=ROOT,
     )
     services.append(rendered)
-    status, hdrs, _ = warm(rendered.url + article_path)
+    hdrs = warm(rendered.url + article_path)[1]
     paired(
         "Gazeta, article rendered by Django (files off)",
         rendered.url + article_path,
@@ -834,7 +837,7 @@ def _run(args, workdir: Path, database_url: str, connections: list[int], service
         ("home", "/"),
         ("section", targets["section_path"]),
     ]:
-        status, hdrs, _ = warm(rendered.url + path)
+        hdrs = warm(rendered.url + path)[1]
         note = "" if "x-gazeta-page" not in hdrs else "served from a file although files are off"
         measure(f"Gazeta, {label} rendered by Django (files off)", rendered.url + path, note=note)
     memory["Gazeta rendering every page"] = worker_memory_mb(rendered)
