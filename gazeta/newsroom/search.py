@@ -271,19 +271,28 @@ def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int) -> li
     A window is two queries: its lowest and highest id and oldest time (read from the date
     index alone), then the matches between those ids, published since then. Given as
     values, not subqueries, so the planner can weigh them: with subqueries PostgreSQL read
-    every match of three words of one beat, or tested a hundred thousand rows one by one."""
+    every match of three words of one beat, or tested a hundred thousand rows one by one.
+    A larger window reads only the articles older than the one before (from its oldest
+    time on, so none published at that very time is left out) and adds them to it."""
     backend = backend_for(default_connection)
-    window, previous = SEARCH_WINDOW, None
+    recent = queryset.order_by("-published_at", "-pk").values("pk", "published_at")
+    window, previous, span = SEARCH_WINDOW, None, None
     while True:
-        recent = queryset.order_by("-published_at", "-pk").values("pk", "published_at")
-        span = recent[:window].aggregate(
+        older = recent if span is None else recent.filter(published_at__lte=span["oldest"])
+        wanted = window if span is None else window - span["articles"]
+        part = older[:wanted].aggregate(
             low=Min(F("pk") + 0),
             high=Max(F("pk") + 0),
             oldest=Min("published_at"),
             articles=Count("pk"),
         )
-        if span["articles"] < window:
+        if part["articles"] < wanted:
             break  # the whole of queryset: read every match below
+        if span is not None:
+            part["low"] = min(part["low"], span["low"])
+            part["high"] = max(part["high"], span["high"])
+            part["articles"] += span["articles"]
+        span = part
         ids = backend.window_matches(queryset, query, span, limit, previous)
         if len(ids) == limit:
             return ids
@@ -574,42 +583,82 @@ class PostgresBackend:
         rows are read is chosen here, not by the planner, whose estimates are far off for
         words that go together and who counts testing a document as nearly free:
 
-        - few matches expected in the whole archive, going by the window before: fewer
-          than the window has ids, or three times as many for one word (the index reads an
-          entry of one word's list in about a third of the time a row is tested; a query of
-          several words reads the list of each): the GIN index's matches combined with the
-          window's range of ids, so only matching rows are read (``_matches_between``);
         - a window whose articles are fewer than one id in ``WALK_BELOW_DENSITY`` (a
           section): its articles are walked newest first, each document tested by key,
           until ``limit`` match (``_walk``); the words of a section's beat stop early;
-        - otherwise every document between the window's lowest and highest id is tested,
-          in key order. Reading a common word's matches from the GIN index costs time in
-          proportion to the archive (80,000 of a million articles for two words of one
-          beat: 80 ms), testing the window's ten thousand rows does not."""
+        - otherwise the cheapest of three ways by ``_window_costs``: the GIN index's
+          matches from the window's lowest id up (``_matches_from``), the usual way for the
+          newest articles; the words' matches in the whole archive combined with the key's
+          range (``_matches_between``), when the window before says they are few; or every
+          document between the window's lowest and highest id tested in key order, when
+          the window lies far below the newest id (a search of an old period)."""
         low, high, articles = span["low"], span["high"], span["articles"]
+        if high - low + 1 > WALK_BELOW_DENSITY * articles:
+            return self._walk(queryset, query, articles, limit)
+        costs = self._window_costs(query, low, high, previous)
+        way = min(costs, key=costs.get)
+        if way == "test":
+            tested = _joined(queryset).filter(
+                RawSQL(*self.match_each(query), BooleanField()),  # noqa: S611
+                RawSQL(BETWEEN_SQL, [low, high], BooleanField()),  # noqa: S611
+            )
+            return _newest_between(tested, span["oldest"], limit)
+        if way == "from":
+            ids = self._matches_from(query, low)
+        else:
+            ids = self._matches_between(query, low, high)
+        matching = queryset.filter(
+            RawSQL(  # noqa: S611
+                "newsroom_article.id = ANY(%s::bigint[])", [_id_array(ids)], BooleanField()
+            )
+        )
+        return _newest_between(matching, span["oldest"], limit)
+
+    def _window_costs(self, query: SearchQuery, low: int, high: int, previous) -> dict:
+        """What each way of reading a window's matches costs, in the time the GIN index
+        takes to pass one id (measured on a million articles; every way also reads the
+        matching rows, about as many for each, left out):
+
+        - ``from``: the index passes every id from ``low`` to the highest in the table
+          (a lower bound is the part of a range it reads well: with an upper bound it
+          would pass every id from the first) and skips through the words' lists to them;
+        - ``between``: the index reads each word's whole list of matches (a posting costs
+          about 1.5 ids) and the key's btree the range (half an id each); only with an
+          estimate, from the window before, of how many match in the archive;
+        - ``test``: each document between ``low`` and ``high`` read and tested (6 ids)."""
         ids_between = high - low + 1
+        with default_connection.cursor() as cursor:
+            cursor.execute("SELECT MAX(rowid) FROM newsroom_article_search")
+            top = max(cursor.fetchone()[0] or 0, high)
+        costs = {"from": top - low + 1, "test": 6 * ids_between}
         if previous is not None:
             matched, among = previous
-            cheaper = 3 if len(query.terms) == 1 else 1
-            if matched * high < cheaper * among * ids_between:
-                ids = self._matches_between(query, low, high)
-                matching = queryset.filter(
-                    RawSQL(  # noqa: S611
-                        "newsroom_article.id = ANY(%s::bigint[])", [_id_array(ids)], BooleanField()
-                    )
-                )
-                return _newest_between(matching, span["oldest"], limit)
-        if ids_between > WALK_BELOW_DENSITY * articles:
-            return self._walk(queryset, query, articles, limit)
-        tested = _joined(queryset).filter(
-            RawSQL(*self.match_each(query), BooleanField()),  # noqa: S611
-            RawSQL(BETWEEN_SQL, [low, high], BooleanField()),  # noqa: S611
-        )
-        return _newest_between(tested, span["oldest"], limit)
+            expected = matched * top / max(among, 1)
+            costs["between"] = 1.5 * expected * len(query.terms) + 0.5 * ids_between
+        return costs
 
     def match_each(self, query: SearchQuery) -> tuple[str, list]:
         """``match`` as a function call, which no index can serve: each row is tested."""
         return "ts_match_vq(newsroom_article_search.document, %s::tsquery)", [self.tsquery(query)]
+
+    def _matches_from(self, query: SearchQuery, low: int) -> list[int]:
+        """Ids from ``low`` up whose document matches ``query``, in one scan of the GIN index
+        over ``(rowid, document)`` (migration 0011). The bound is a ``bigint``, the type of
+        the index's operator class: an ``integer`` would be left out of the index. Index
+        scans are off, or the planner may walk the key's range and test each document,
+        which it counts as almost free."""
+        match_sql, match_params = self.match(query)
+        sql = (
+            f"SELECT rowid FROM newsroom_article_search WHERE {match_sql} "  # noqa: S608
+            "AND newsroom_article_search.rowid >= %s::bigint"
+        )
+        with transaction.atomic(), default_connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            try:
+                cursor.execute(sql, [*match_params, low])
+                return [row[0] for row in cursor.fetchall()]
+            finally:
+                cursor.execute("RESET enable_indexscan")
 
     def _walk(self, queryset: QuerySet, query: SearchQuery, window: int, limit: int):
         """The newest ``limit`` matches among the newest ``window`` articles of ``queryset``.
@@ -681,11 +730,13 @@ class PostgresBackend:
         whole rows and sections, as ``_ranked`` does, cost as much as ranking them."""
         rank_sql, rank_params = _rank_sql(self, query, now)
         # Only fixed SQL from this module; every value goes in as a parameter.
+        # The ids are joined from unnest(): with ``= ANY(...)`` the planner weighs each of the
+        # thousand ids on its own, a millisecond of planning.
         sql = (
             f"SELECT newsroom_article.id, {rank_sql} AS search_rank "  # noqa: S608
-            "FROM newsroom_article_search JOIN newsroom_article "
-            "ON newsroom_article.id = newsroom_article_search.rowid "
-            "WHERE newsroom_article_search.rowid = ANY(%s::bigint[]) "
+            "FROM unnest(%s::bigint[]) AS found (id) "
+            "JOIN newsroom_article_search ON newsroom_article_search.rowid = found.id "
+            "JOIN newsroom_article ON newsroom_article.id = found.id "
             "ORDER BY search_rank DESC, newsroom_article.published_at DESC, "
             "newsroom_article.id DESC LIMIT %s OFFSET %s"
         )

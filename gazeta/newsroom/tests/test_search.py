@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from gazeta.newsroom import search
@@ -352,9 +352,30 @@ def test_the_newest_matches_are_found_past_a_first_window_of_few_matches(now, sm
     assert found('"vulcanul 3 erupe"') == ["Vulcanul 3 erupe"]
 
 
+def test_a_larger_window_keeps_the_articles_published_at_its_predecessors_oldest_time(
+    now, small_limits
+):
+    """The second window reads the articles older than the first from the first's oldest
+    time on: matches published at that very time, left out of the first window by its size
+    and with the lowest ids of all, are still found."""
+    at_once = now - timedelta(days=10)
+    in_step = [
+        make_article(now=now, headline=f"Vulcanul {n} erupe", published_at=at_once)
+        for n in range(2)
+    ]
+    make_article(now=now, headline="Altă știre", published_at=at_once)
+    older = make_matches(now, [20, 21, 22])
+    for n in range(30):
+        make_article(now=now, headline=f"Știre veche {n}", days_ago=100 + n)
+    make_article(now=now, headline="Ultima știre de atunci", published_at=at_once)
+    for n in range(4):
+        make_article(now=now, headline=f"Știre fără legătură {n}", days_ago=1 + n)
+    assert set(found("vulcan")) == newest([*in_step, *older])
+
+
 # How PostgreSQL runs them ------------------------------------------------------------------
 
-GIN_INDEX = "newsroom_article_search_document_gin"
+GIN_INDEX = "newsroom_article_search_key_document_gin"
 
 
 def postgres_plan(sql: str, *, settings=(), without_sort: bool = False) -> list[dict]:
@@ -400,25 +421,58 @@ def test_postgres_walks_a_sections_newest_articles_in_order_and_stops(now, small
 
 
 @postgres_only
-def test_postgres_reads_a_larger_windows_matches_through_bitmaps(now, small_limits):
-    """Never a walk along the key testing every document in the range: bitmaps only, which
-    on a large archive are the GIN index's matches and the key's range combined (on this
-    tiny table the planner may take the key's bitmap alone)."""
+def test_postgres_reads_a_windows_matches_from_the_index_of_keys_and_words(now, small_limits):
+    """The newest window's matches come from one scan of the GIN index over ``(rowid,
+    document)``, the window's lowest id in the index condition; when that window found few,
+    the next one's come from the words' matches and the key's range combined as bitmaps (on
+    this tiny table the planner may take the key's bitmap alone). Never a walk along the key
+    testing every document."""
     make_matches(now, [30, 29, 28, 27, 26])
     for n in range(12):
         make_article(now=now, headline=f"Știre fără legătură {n}", days_ago=20 - n)
     queries = searches(lambda: list(article_search(query="vulcan")))
-    # The first window tests each document in its range of ids, never through the index.
-    first = next(sql for sql in queries if "ts_match_vq(" in sql)
-    assert not uses(postgres_plan(first), "Bitmap Index Scan", GIN_INDEX)
-    between = next(sql for sql in queries if sql.startswith("SELECT rowid FROM"))
-    assert queries[queries.index(between) - 1] == "SET LOCAL enable_indexscan = off"
+    assert not any("ts_match_vq(" in sql for sql in queries)
+    scans = [sql for sql in queries if sql.startswith("SELECT rowid FROM")]
+    first = next(sql for sql in scans if "rowid >= " in sql)
+    between = next(sql for sql in scans if " BETWEEN " in sql)
+    for sql in (first, between):
+        assert queries[queries.index(sql) - 1] == "SET LOCAL enable_indexscan = off"
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone()[0] == "on"  # again, for the queries that follow
+    # On a table this small the planner may read the key's btree alone and test the few
+    # documents; what a large one needs is the GIN index taking both conditions (a bound of
+    # type integer would be left out of it), so the key's btree is put out of the way.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE newsroom_article_search DROP CONSTRAINT newsroom_article_search_pkey"
+            )
+        nodes = postgres_plan(first, settings=["SET LOCAL enable_indexscan = off"])
+        transaction.set_rollback(True)
+    gin = [n for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+    assert [n["Index Name"] for n in gin] == [GIN_INDEX], nodes
+    assert "rowid >= " in gin[0]["Index Cond"] and "document @@ " in gin[0]["Index Cond"], nodes
+    assert not uses(nodes, "Seq Scan"), nodes
     nodes = postgres_plan(between, settings=["SET LOCAL enable_indexscan = off"])
     assert uses(nodes, "Bitmap Heap Scan"), nodes
     assert not uses(nodes, "Index Scan") and not uses(nodes, "Seq Scan"), nodes
+
+
+@postgres_only
+def test_postgres_tests_each_document_of_a_window_far_below_the_newest_ids(now, small_limits):
+    """A search of an old period: the GIN index would pass every id from the window's up to
+    the newest, so the window's own few ids are read and each document tested."""
+    in_period = make_matches(now, [400, 399, 398, 397, 396])
+    make_matches(now, [float(age) for age in range(40, 0, -1)])
+    period = {
+        "date_from": (now - timedelta(days=401)).date(),
+        "date_to": (now - timedelta(days=390)).date(),
+    }
+    queries = searches(lambda: list(article_search(query="vulcan", **period)))
+    assert any("ts_match_vq(" in sql for sql in queries)
+    assert not any(sql.startswith("SELECT rowid FROM") for sql in queries)
+    assert set(found("vulcan", **period)) == newest(in_period)
 
 
 @postgres_only
