@@ -260,52 +260,85 @@ def _quote_tsquery(term: Term) -> str:
     return "(" + " <-> ".join(quoted) + ")"
 
 
-def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int) -> list[int]:
-    """The newest ``limit`` articles of ``queryset`` matching ``query``, looked for among its
-    newest ``SEARCH_WINDOW`` articles, then in a window as much larger as the matches found
-    so far say is needed (up to ten times), and so on until a window holds ``limit``
-    matches (it then holds the newest ones) or is all of ``queryset``. Each step costs about
-    its window, not the archive: a common word is found in the first, a rarer one in a
-    larger window with as few matches to read.
+def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int, *, times=False):
+    """The newest ``limit`` articles of ``queryset`` matching ``query`` (ids, or ``(id, time)``
+    pairs with ``times``, as ``_newest_between`` and ``window_matches`` give them), looked
+    for among its newest ``SEARCH_WINDOW`` articles, then in a window as much larger as the
+    matches found so far say is needed (up to ten times), and so on until a window holds
+    ``limit`` matches (it then holds the newest ones) or is all of ``queryset``. Each step
+    costs about its window, not the archive: a common word is found in the first, a rarer
+    one in a larger window with as few matches to read.
 
     A window is two queries: its lowest and highest id and oldest time (read from the date
     index alone), then the matches between those ids, published since then. Given as
     values, not subqueries, so the planner can weigh them: with subqueries PostgreSQL read
     every match of three words of one beat, or tested a hundred thousand rows one by one.
-    A larger window reads only the articles older than the one before (from its oldest
-    time on, so none published at that very time is left out) and adds them to it."""
+    A larger window reads only its part older than the window before (from that window's
+    oldest time on, so none published at that very time is left out; the matches found
+    twice are kept once), so no article is read or tested twice."""
     backend = backend_for(default_connection)
-    recent = queryset.order_by("-published_at", "-pk").values("pk", "published_at")
-    window, previous, span = SEARCH_WINDOW, None, None
+    window, read, previous, found = SEARCH_WINDOW, 0, None, []
+    part = queryset
     while True:
-        older = recent if span is None else recent.filter(published_at__lte=span["oldest"])
-        wanted = window if span is None else window - span["articles"]
-        part = older[:wanted].aggregate(
+        recent = part.order_by("-published_at", "-pk").values("pk", "published_at")
+        span = recent[: window - read].aggregate(
             low=Min(F("pk") + 0),
             high=Max(F("pk") + 0),
             oldest=Min("published_at"),
             articles=Count("pk"),
         )
-        if part["articles"] < wanted:
-            break  # the whole of queryset: read every match below
-        if span is not None:
-            part["low"] = min(part["low"], span["low"])
-            part["high"] = max(part["high"], span["high"])
-            part["articles"] += span["articles"]
-        span = part
-        ids = backend.window_matches(queryset, query, span, limit, previous)
-        if len(ids) == limit:
-            return ids
-        previous = (len(ids), span["high"] - span["low"] + 1)
-        window = int(window * min(10.0, max(2.0, 1.3 * limit / max(len(ids), 1))))
-    matching = backend.matching(queryset, query).order_by("-published_at", "-pk")
-    return list(matching.values_list("pk", flat=True)[:limit])
+        if span["articles"] < window - read:
+            break  # the rest of queryset: read every match below
+        matches = backend.window_matches(part, query, span, limit, previous)
+        found = _added(found, matches, limit)
+        if len(found) == limit:
+            return found
+        previous = (len(matches), span["high"] - span["low"] + 1)
+        read += span["articles"]
+        part = queryset.filter(published_at__lte=span["oldest"])
+        window = int(window * min(10.0, max(2.0, 1.3 * limit / max(len(found), 1))))
+    matching = backend.matching(part, query).order_by("-published_at", "-pk")
+    if times:
+        matching = matching.annotate(time_text=_TIME_TEXT).values_list("pk", "time_text")
+    else:
+        matching = matching.values_list("pk", flat=True)
+    return _added(found, list(matching[:limit]), limit)
 
 
-def _newest_between(matching: QuerySet, oldest, limit: int) -> list[int]:
-    """The newest ``limit`` of ``matching`` published since ``oldest``."""
+def _added(found: list, matches: list, limit: int) -> list:
+    """``found`` followed by those of ``matches`` (older) not in it yet, at most ``limit``:
+    ids, or ``(id, time)`` pairs."""
+    if not found:
+        return matches[:limit]
+    seen = {item[0] if isinstance(item, tuple) else item for item in found}
+    added = [m for m in matches if (m[0] if isinstance(m, tuple) else m) not in seen]
+    return (found + added)[:limit]
+
+
+# An article's publication time as PostgreSQL writes it (for ``Matches``): read as text and
+# given back as text, it costs no conversion to a Python datetime and back, which for the
+# two thousand times of a search took as long as the join it saves.
+_TIME_TEXT = RawSQL("newsroom_article.published_at::text", [])  # noqa: S611
+
+
+def _newest_between(matching: QuerySet, oldest, limit: int, *, times=False) -> list:
+    """The newest ``limit`` of ``matching`` published since ``oldest``: ids, or with
+    ``times`` (PostgreSQL) ``(id, publication time as text)`` pairs."""
     matching = matching.filter(published_at__gte=oldest).order_by("-published_at", "-pk")
+    if times:
+        return list(matching.annotate(time_text=_TIME_TEXT).values_list("pk", "time_text")[:limit])
     return list(matching.values_list("pk", flat=True)[:limit])
+
+
+class Matches(list):
+    """Ids of matching articles, newest first, with their publication times (``published``,
+    in the same order, as PostgreSQL writes them) where the backend read them along: the
+    ranking then reads only the search index, not the articles again."""
+
+    def __init__(self, pairs: Iterable[tuple] = ()):
+        pairs = list(pairs)
+        super().__init__(pk for pk, _published in pairs)
+        self.published = [published for _pk, published in pairs]
 
 
 # The last (highest rowid) matches of an FTS5 expression, at most a number of them: as a
@@ -574,8 +607,8 @@ class PostgresBackend:
         first, looked for in windows of the newest articles (see ``_newest_in_windows`` and
         ``window_matches``): left to itself the planner reads every match when it misjudges
         how often words occur together (three words of one beat: a thousand rows expected,
-        fifty thousand read)."""
-        return _newest_in_windows(queryset, query, limit)
+        fifty thousand read). Their publication times come along (:class:`Matches`)."""
+        return Matches(_newest_in_windows(queryset, query, limit, times=True))
 
     def window_matches(self, queryset, query: SearchQuery, span: dict, limit: int, previous):
         """The newest ``limit`` matches in a window of ``_newest_in_windows`` (its ``span``;
@@ -602,17 +635,17 @@ class PostgresBackend:
                 RawSQL(*self.match_each(query), BooleanField()),  # noqa: S611
                 RawSQL(BETWEEN_SQL, [low, high], BooleanField()),  # noqa: S611
             )
-            return _newest_between(tested, span["oldest"], limit)
+            return _newest_between(tested, span["oldest"], limit, times=True)
         if way == "from":
-            ids = self._matches_from(query, low)
+            matching = queryset.filter(self._matches_from(query, low))
         else:
             ids = self._matches_between(query, low, high)
-        matching = queryset.filter(
-            RawSQL(  # noqa: S611
-                "newsroom_article.id = ANY(%s::bigint[])", [_id_array(ids)], BooleanField()
+            matching = queryset.filter(
+                RawSQL(  # noqa: S611
+                    "newsroom_article.id = ANY(%s::bigint[])", [_id_array(ids)], BooleanField()
+                )
             )
-        )
-        return _newest_between(matching, span["oldest"], limit)
+        return _newest_between(matching, span["oldest"], limit, times=True)
 
     def _window_costs(self, query: SearchQuery, low: int, high: int, previous) -> dict:
         """What each way of reading a window's matches costs, in the time the GIN index
@@ -641,30 +674,30 @@ class PostgresBackend:
         """``match`` as a function call, which no index can serve: each row is tested."""
         return "ts_match_vq(newsroom_article_search.document, %s::tsquery)", [self.tsquery(query)]
 
-    def _matches_from(self, query: SearchQuery, low: int) -> list[int]:
-        """Ids from ``low`` up whose document matches ``query``, in one scan of the GIN index
-        over ``(rowid, document)`` (migration 0011). The bound is a ``bigint``, the type of
-        the index's operator class: an ``integer`` would be left out of the index. Index
-        scans are off, or the planner may walk the key's range and test each document,
-        which it counts as almost free."""
+    def _matches_from(self, query: SearchQuery, low: int) -> RawSQL:
+        """A condition on articles: their id is one from ``low`` up whose document matches
+        ``query``, found in one scan of the GIN index over ``(rowid + 0, document)``
+        (migration 0011), whose first column is that very expression, so no other index
+        can answer it (the planner would otherwise walk the key's range testing each
+        document, which it counts as almost free). The bound is a ``bigint``, the type of
+        the index's operator class: an ``integer`` would be left out of the index. The
+        subquery is read once, then joined to the window's articles: ``OFFSET 0`` keeps the
+        planner from merging it into the query, where it may look up each article's
+        document by key and test it instead."""
         match_sql, match_params = self.match(query)
         sql = (
-            f"SELECT rowid FROM newsroom_article_search WHERE {match_sql} "  # noqa: S608
-            "AND newsroom_article_search.rowid >= %s::bigint"
+            "newsroom_article.id IN (SELECT rowid FROM newsroom_article_search "  # noqa: S608
+            f"WHERE {match_sql} AND (newsroom_article_search.rowid + 0) >= %s::bigint "
+            "OFFSET 0)"
         )
-        with transaction.atomic(), default_connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            try:
-                cursor.execute(sql, [*match_params, low])
-                return [row[0] for row in cursor.fetchall()]
-            finally:
-                cursor.execute("RESET enable_indexscan")
+        return RawSQL(sql, [*match_params, low], BooleanField())  # noqa: S611
 
     def _walk(self, queryset: QuerySet, query: SearchQuery, window: int, limit: int):
-        """The newest ``limit`` matches among the newest ``window`` articles of ``queryset``.
-        The test is a scalar subquery, which PostgreSQL runs row by row as the articles come
-        out of the date index, newest first, and stops at ``limit``: as a join the planner
-        would weigh it against reading every match from the GIN index."""
+        """The newest ``limit`` matches among the newest ``window`` articles of ``queryset``,
+        as ``(id, publication time as text)``. The test is a scalar subquery, which
+        PostgreSQL runs row by row as the articles come out of the date index, newest
+        first, and stops at ``limit``: as a join the planner would weigh it against reading
+        every match from the GIN index."""
         newest = queryset.order_by("-published_at", "-pk").values_list("pk", "published_at")
         try:
             newest_sql, newest_params = newest[:window].query.sql_with_params()
@@ -673,14 +706,14 @@ class PostgresBackend:
         match_sql, match_params = self.match(query)
         # Only SQL built by Django and this class; every value goes in as a parameter.
         sql = (
-            f"SELECT w.id FROM ({newest_sql}) AS w (id, published_at) "  # noqa: S608
+            f"SELECT w.id, w.published_at::text FROM ({newest_sql}) AS w (id, published_at) "  # noqa: S608
             f"WHERE (SELECT {match_sql} FROM newsroom_article_search "
             "WHERE newsroom_article_search.rowid = w.id) "
             "ORDER BY w.published_at DESC, w.id DESC LIMIT %s"
         )
         with default_connection.cursor() as cursor:
             cursor.execute(sql, [*newest_params, *match_params, limit])
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchall()
 
     def matching(self, queryset: QuerySet, query: SearchQuery):
         """Articles of ``queryset`` matching ``query``: the planner weighs the GIN index
@@ -723,25 +756,29 @@ class PostgresBackend:
                 articles.append(article)
         return articles
 
-    def rank_page(self, query: SearchQuery, newest: list[int], now, start, stop):
+    def rank_page(self, query: SearchQuery, newest: Matches, now, start, stop):
         """``(id, search_rank)`` of articles ``start:stop`` of ``newest``, best first, with
-        ``_ranked``'s ``search_rank`` (same SQL, see ``_rank_sql``). Only the documents and
-        the publication times are read for the thousand articles ranked: joining their
-        whole rows and sections, as ``_ranked`` does, cost as much as ranking them."""
+        ``_ranked``'s ``search_rank`` (same SQL, see ``_rank_sql``). Only the documents are
+        read for the thousand articles ranked: their publication times came with them
+        (:class:`Matches`). Joining the articles only for their times took as long as
+        ranking; joining their whole rows and sections, as ``_ranked`` does, longer still.
+
+        The ids and times are one ``unnest()`` named ``newsroom_article``, so ``_rank_sql``
+        reads ``newsroom_article.published_at`` from them. Joined from ``unnest()``, not
+        tested with ``= ANY(...)``: the planner would weigh each of the thousand ids on its
+        own, a millisecond of planning."""
         rank_sql, rank_params = _rank_sql(self, query, now)
         # Only fixed SQL from this module; every value goes in as a parameter.
-        # The ids are joined from unnest(): with ``= ANY(...)`` the planner weighs each of the
-        # thousand ids on its own, a millisecond of planning.
         sql = (
             f"SELECT newsroom_article.id, {rank_sql} AS search_rank "  # noqa: S608
-            "FROM unnest(%s::bigint[]) AS found (id) "
-            "JOIN newsroom_article_search ON newsroom_article_search.rowid = found.id "
-            "JOIN newsroom_article ON newsroom_article.id = found.id "
+            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS newsroom_article (id, published_at) "
+            "JOIN newsroom_article_search ON newsroom_article_search.rowid = newsroom_article.id "
             "ORDER BY search_rank DESC, newsroom_article.published_at DESC, "
             "newsroom_article.id DESC LIMIT %s OFFSET %s"
         )
+        times = _time_array(newest.published)
         with default_connection.cursor() as cursor:
-            cursor.execute(sql, [*rank_params, _id_array(newest), stop - start, start])
+            cursor.execute(sql, [*rank_params, _id_array(newest), times, stop - start, start])
             return cursor.fetchall()
 
     def among(self, ids: list[int]):
@@ -756,6 +793,13 @@ def _id_array(ids: list[int]) -> str:
     """``ids`` as a PostgreSQL array literal: psycopg adapts a Python list element by element
     in Python, a millisecond for a thousand ids; this takes a few microseconds."""
     return "{" + ",".join(map(str, ids)) + "}"
+
+
+def _time_array(times: list[str]) -> str:
+    """Times as PostgreSQL wrote them (``2026-11-29 08:15:00.5+00``: no quote, comma or
+    brace) as a ``timestamptz[]`` literal, each element quoted for its space; read back in
+    the same session's time zone, they are the very same times."""
+    return '{"' + '","'.join(times) + '"}'
 
 
 BACKENDS = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
