@@ -32,6 +32,7 @@ the other.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import secrets
@@ -216,6 +217,9 @@ def configure_django(url: str) -> None:
     django.setup()
     settings.GAZETA_SEARCH_RATE_LIMIT = 0
     settings.ALLOWED_HOSTS = ["*"]
+    # As gazeta/wsgi.py does in a worker: what is loaded now stays, out of the garbage
+    # collector's reach (a full collection would otherwise walk it during some search).
+    gc.freeze()
 
 
 def load(count: int, seed: int) -> tuple[float, float]:

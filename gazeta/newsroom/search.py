@@ -797,9 +797,9 @@ def _id_array(ids: list[int]) -> str:
 
 def _time_array(times: list[str]) -> str:
     """Times as PostgreSQL wrote them (``2026-11-29 08:15:00.5+00``: no quote, comma or
-    brace) as a ``timestamptz[]`` literal, each element quoted for its space; read back in
-    the same session's time zone, they are the very same times."""
-    return '{"' + '","'.join(times) + '"}'
+    brace) as a ``timestamptz[]`` literal, each element quoted for its space. Written with
+    their offset, they read back as the very same times."""
+    return '{"' + '","'.join(times) + '"}' if times else "{}"
 
 
 BACKENDS = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
