@@ -1,8 +1,8 @@
 """PostgreSQL's word index on article search documents also holds each document's key.
 
 Finding the newest matches of a search means finding the matches among the newest articles,
-whose ids lie above some id. A GIN index over ``(rowid, document)`` (``btree_gin`` gives GIN
-an operator class for ``bigint``) answers "matches with an id from here on" in one scan: it
+whose ids lie above some id. A GIN index over the key and the document (``btree_gin`` gives
+GIN an operator class for ``bigint``) answers "matches with an id from here on" in one scan: it
 walks the ids from the lower bound and skips through the words' lists of matches to them, so
 a common word's hundreds of thousands of matches across the archive are not read to keep the
 two thousand of the last twenty thousand articles. It replaces the index over the document
@@ -28,7 +28,8 @@ TABLE = '"newsroom_article_search"'
 def key_and_words(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NEW_INDEX} ON {TABLE} USING gin ((rowid + 0), document)"
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NEW_INDEX} ON {TABLE} "
+            "USING gin ((rowid + 0), document)"
         )
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {OLD_INDEX}")
 
