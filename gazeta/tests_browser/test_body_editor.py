@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from gazeta.accounts import roles
 from gazeta.accounts.services import roles_sync
@@ -134,8 +135,11 @@ def test_editor_inserts_a_library_image_and_a_video(browser, live_server, admin_
     with admin_page.context.expect_page() as opened:
         dialog.get_by_role("button", name=re.compile("Browse")).click()
     picker = opened.value
+    # Its script is deferred: a click on a choice before it ran would do nothing.
+    picker.wait_for_load_state()
     picker.locator(".image-picker__choice").first.click()
-    assert dialog.locator("input[name=altText]").input_value() == image.alt_text
+    # The picker fills this dialog from its own window (the opener's callback): wait for it.
+    expect(dialog.locator("input[name=altText]")).to_have_value(image.alt_text)
     dialog.locator("button[type=submit]").click()
 
     admin_page.locator(".field-body .prose-menubar__button[data-name=embed]").click()
