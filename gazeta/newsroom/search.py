@@ -55,7 +55,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 import snowballstemmer
 from django import forms
@@ -260,9 +260,12 @@ def _quote_tsquery(term: Term) -> str:
     return "(" + " <-> ".join(quoted) + ")"
 
 
-def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int, *, times=False):
+def _newest_in_windows(
+    queryset: QuerySet, query: SearchQuery, limit: int, window_matches: Callable, *, times=False
+):
     """The newest ``limit`` articles of ``queryset`` matching ``query`` (ids, or ``(id, time)``
-    pairs with ``times``, as ``_newest_between`` and ``window_matches`` give them), looked
+    pairs with ``times``, as ``_newest_between`` and the backend's ``window_matches`` give
+    them; ``window_matches`` is that method, with whatever it keeps for one search), looked
     for among its newest ``SEARCH_WINDOW`` articles, then in a window as much larger as the
     matches found so far say is needed (up to ten times), and so on until a window holds
     ``limit`` matches (it then holds the newest ones) or is all of ``queryset``. Each step
@@ -289,8 +292,8 @@ def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int, *, ti
         )
         if span["articles"] < window - read:
             break  # the rest of queryset: read every match below
-        matches = backend.window_matches(part, query, span, limit, previous)
-        found = _added(found, matches, limit)
+        matches = window_matches(part, query, span, limit, previous)
+        found = _added(found, matches, limit, times=times)
         if len(found) == limit:
             return found
         previous = (len(matches), span["high"] - span["low"] + 1)
@@ -302,16 +305,16 @@ def _newest_in_windows(queryset: QuerySet, query: SearchQuery, limit: int, *, ti
         matching = matching.annotate(time_text=_TIME_TEXT).values_list("pk", "time_text")
     else:
         matching = matching.values_list("pk", flat=True)
-    return _added(found, list(matching[:limit]), limit)
+    return _added(found, list(matching[:limit]), limit, times=times)
 
 
-def _added(found: list, matches: list, limit: int) -> list:
+def _added(found: list, matches: list, limit: int, *, times: bool) -> list:
     """``found`` followed by those of ``matches`` (older) not in it yet, at most ``limit``:
-    ids, or ``(id, time)`` pairs."""
+    ids, or ``(id, time)`` pairs with ``times``."""
     if not found:
         return matches[:limit]
-    seen = {item[0] if isinstance(item, tuple) else item for item in found}
-    added = [m for m in matches if (m[0] if isinstance(m, tuple) else m) not in seen]
+    seen = {item[0] for item in found} if times else set(found)
+    added = [m for m in matches if (m[0] if times else m) not in seen]
     return (found + added)[:limit]
 
 
@@ -455,7 +458,7 @@ class SqliteBackend:
             newer = queryset.filter(since).aggregate(low=Min(F("pk") + 0))["low"]
             if newer is None or newer >= rows[0][1]:
                 return ids
-        return _newest_in_windows(queryset, query, limit)
+        return _newest_in_windows(queryset, query, limit, self.window_matches)
 
     def window_matches(self, queryset, query: SearchQuery, span: dict, limit: int, previous):
         """The newest ``limit`` matches in a window of ``_newest_in_windows`` (its ``span``)."""
@@ -608,9 +611,20 @@ class PostgresBackend:
         ``window_matches``): left to itself the planner reads every match when it misjudges
         how often words occur together (three words of one beat: a thousand rows expected,
         fifty thousand read). Their publication times come along (:class:`Matches`)."""
-        return Matches(_newest_in_windows(queryset, query, limit, times=True))
+        # The highest id in the index, which the cost of each window needs: read once per
+        # search, when a window first asks for it.
+        window_matches = partial(self.window_matches, top_id=cache(self._top_id))
+        return Matches(_newest_in_windows(queryset, query, limit, window_matches, times=True))
 
-    def window_matches(self, queryset, query: SearchQuery, span: dict, limit: int, previous):
+    @staticmethod
+    def _top_id() -> int:
+        with default_connection.cursor() as cursor:
+            cursor.execute("SELECT MAX(rowid) FROM newsroom_article_search")
+            return cursor.fetchone()[0] or 0
+
+    def window_matches(
+        self, queryset, query: SearchQuery, span: dict, limit: int, previous, *, top_id
+    ):
         """The newest ``limit`` matches in a window of ``_newest_in_windows`` (its ``span``;
         ``previous``: how many matched in the window before, among how many ids). Which
         rows are read is chosen here, not by the planner, whose estimates are far off for
@@ -624,11 +638,12 @@ class PostgresBackend:
           newest articles; the words' matches in the whole archive combined with the key's
           range (``_matches_between``), when the window before says they are few; or every
           document between the window's lowest and highest id tested in key order, when
-          the window lies far below the newest id (a search of an old period)."""
+          the window lies far below the newest id (a search of an old period). ``top_id()``
+        gives the highest id in the index."""
         low, high, articles = span["low"], span["high"], span["articles"]
         if high - low + 1 > WALK_BELOW_DENSITY * articles:
             return self._walk(queryset, query, articles, limit)
-        costs = self._window_costs(query, low, high, previous)
+        costs = self._window_costs(query, low, high, previous, max(top_id(), high))
         way = min(costs, key=costs.get)
         if way == "test":
             tested = _joined(queryset).filter(
@@ -647,12 +662,12 @@ class PostgresBackend:
             )
         return _newest_between(matching, span["oldest"], limit, times=True)
 
-    def _window_costs(self, query: SearchQuery, low: int, high: int, previous) -> dict:
+    def _window_costs(self, query: SearchQuery, low: int, high: int, previous, top: int) -> dict:
         """What each way of reading a window's matches costs, in the time the GIN index
         takes to pass one id (measured on a million articles; every way also reads the
         matching rows, about as many for each, left out):
 
-        - ``from``: the index passes every id from ``low`` to the highest in the table
+        - ``from``: the index passes every id from ``low`` to the highest, ``top``
           (a lower bound is the part of a range it reads well: with an upper bound it
           would pass every id from the first) and skips through the words' lists to them;
         - ``between``: the index reads each word's whole list of matches (a posting costs
@@ -660,9 +675,6 @@ class PostgresBackend:
           estimate, from the window before, of how many match in the archive;
         - ``test``: each document between ``low`` and ``high`` read and tested (6 ids)."""
         ids_between = high - low + 1
-        with default_connection.cursor() as cursor:
-            cursor.execute("SELECT MAX(rowid) FROM newsroom_article_search")
-            top = max(cursor.fetchone()[0] or 0, high)
         costs = {"from": top - low + 1, "test": 6 * ids_between}
         if previous is not None:
             matched, among = previous
