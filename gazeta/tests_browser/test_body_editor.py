@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from gazeta.accounts import roles
@@ -137,7 +138,14 @@ def test_editor_inserts_a_library_image_and_a_video(browser, live_server, admin_
     picker = opened.value
     # Its script is deferred: a click on a choice before it ran would do nothing.
     picker.wait_for_load_state()
-    picker.locator(".image-picker__choice").first.click()
+    # A choice closes the picker from its own click handler, which can happen before the
+    # click's round trip to the browser returns: wait for the window to close instead.
+    with picker.expect_event("close"):
+        try:
+            picker.locator(".image-picker__choice").first.click()
+        except PlaywrightError:
+            if not picker.is_closed():
+                raise
     # The picker fills this dialog from its own window (the opener's callback): wait for it.
     expect(dialog.locator("input[name=altText]")).to_have_value(image.alt_text)
     dialog.locator("button[type=submit]").click()
